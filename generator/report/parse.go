@@ -1,0 +1,673 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/adrg/frontmatter"
+	"gopkg.in/yaml.v3"
+)
+
+// Options are the config values parsing needs.
+type Options struct {
+	Zones             Zones
+	Severities        []string
+	DefaultVisibility string
+}
+
+// FileError is input that cannot be read at all: it names file and line.
+type FileError struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+func (e *FileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}
+
+// MaxSize is the largest report read; larger files are refused so one
+// stray file cannot exhaust memory.
+const MaxSize = 32 << 20
+
+// Normalize strips a byte-order mark and turns CRLF and lone CR line ends
+// into LF, so that every later line count agrees with an editor's.
+func Normalize(data []byte) []byte {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	}
+	return data
+}
+
+// Parse reads one report. relPath is the slash path relative to the
+// repository root. It returns a *FileError only when the file cannot be
+// read at all (invalid YAML, binary content); every other problem is a
+// diagnostic on the returned report, which is always usable.
+func Parse(relPath string, data []byte, opt Options) (*Report, error) {
+	r := &Report{Path: relPath, Lines: map[string]int{}, Layout: "front-matter"}
+	if len(data) > MaxSize {
+		return nil, &FileError{Path: relPath, Msg: fmt.Sprintf("file is %d MB, more than the %d MB a report may have", len(data)>>20, MaxSize>>20)}
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, &FileError{Path: relPath, Msg: "binary file (it contains NUL bytes), not Markdown"}
+	}
+	data = Normalize(data)
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:invalidAt(data)], []byte("\n"))
+		r.Diagnostics = append(r.Diagnostics, diag(relPath, line, "warning", "encoding", "file is not valid UTF-8; invalid bytes shown as \uFFFD"))
+		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	}
+
+	var doc yaml.Node
+	fmLine := 0 // line of the opening ---
+	format := frontmatter.NewFormat("---", "---", func(b []byte, v any) error {
+		return yaml.Unmarshal(b, v)
+	})
+	body, err := frontmatter.Parse(bytes.NewReader(data), &doc, format)
+	if err != nil {
+		return nil, yamlError(relPath, err, openingLine(data))
+	}
+	if len(body) == len(data) {
+		if l := openingLine(data); l > 0 && firstLineIs(data, "---") {
+			r.warn(l, "front-matter", "front matter opened with --- is never closed; the file is read as Markdown only")
+		}
+	} else {
+		fmLine = openingLine(data)
+	}
+	r.Body = body
+	r.BodyLine = 1 + bytes.Count(data[:len(data)-len(body)], []byte("\n"))
+
+	if fmLine > 0 {
+		if err := r.fromYAML(&doc, fmLine, opt); err != nil {
+			return nil, err
+		}
+	}
+	applyTemplate(r, opt)
+	r.finish(opt)
+	return r, nil
+}
+
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		c, n := utf8.DecodeRune(b[i:])
+		if c == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// openingLine is the 1-based line of the first non-blank line.
+func openingLine(data []byte) int {
+	line := 1
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		l := data
+		if i >= 0 {
+			l = data[:i]
+		}
+		if len(bytes.TrimSpace(l)) > 0 {
+			return line
+		}
+		if i < 0 {
+			break
+		}
+		data = data[i+1:]
+		line++
+	}
+	return 0
+}
+
+func firstLineIs(data []byte, s string) bool {
+	for _, l := range strings.SplitN(string(data[:min(len(data), 4096)]), "\n", 64) {
+		if t := strings.TrimSpace(l); t != "" {
+			return t == s
+		}
+	}
+	return false
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlError rewrites a yaml.v3 error to name the file line: yaml counts
+// from the line after the opening ---.
+func yamlError(p string, err error, opening int) error {
+	msg := err.Error()
+	first := strings.SplitN(msg, "\n", 2)[0]
+	if m := yamlLineRE.FindStringSubmatch(first); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return &FileError{Path: p, Line: opening + n, Msg: "invalid YAML in front matter: " + m[2]}
+	}
+	return &FileError{Path: p, Line: opening, Msg: "invalid YAML in front matter: " + strings.TrimPrefix(first, "yaml: ")}
+}
+
+func diag(p string, line int, sev, rule, format string, a ...any) Diagnostic {
+	return Diagnostic{Path: p, Line: line, Severity: sev, Rule: rule, Message: fmt.Sprintf(format, a...)}
+}
+
+// maxDepth bounds nesting and alias expansion so hostile YAML cannot
+// make decoding take unbounded time or memory.
+const maxDepth = 16
+
+// node is a front-matter value with the file line of its key.
+type node struct {
+	*yaml.Node
+	line int
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxDepth; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
+	if len(doc.Content) == 0 {
+		return nil // empty front matter
+	}
+	m := deref(doc.Content[0])
+	if m == nil || m.Kind != yaml.MappingNode {
+		return &FileError{Path: r.Path, Line: fmLine + 1, Msg: "front matter must be a mapping of keys to values"}
+	}
+	off := fmLine
+	fields := map[string]node{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], deref(m.Content[i+1])
+		line := k.Line + off
+		if v == nil {
+			continue
+		}
+		if _, dup := fields[k.Value]; dup {
+			r.warn(line, "front-matter", "key %q appears twice; the last one is used", k.Value)
+		}
+		fields[k.Value] = node{v, line}
+		r.Lines[k.Value] = line
+	}
+	p := &fm{r: r, off: off, z: opt.Zones}
+	for key, n := range fields {
+		switch key {
+		case "id":
+			r.ID = p.str(key, n)
+		case "title":
+			r.Title = p.str(key, n)
+		case "severity":
+			r.Severity = p.str(key, n)
+		case "status":
+			r.Status = strings.ToLower(p.str(key, n))
+		case "visibility":
+			r.Visibility = strings.ToLower(p.str(key, n))
+		case "started", "detected", "acknowledged", "mitigated", "resolved":
+			// read after the loop: they depend on each other only for
+			// the day of bare clock times, which started provides.
+		case "commander":
+			r.Commander = p.str(key, n)
+		case "author":
+			r.Author = p.str(key, n)
+		case "report_date":
+			r.ReportDate = p.date(key, n)
+		case "services":
+			r.Services = p.list(key, n)
+		case "tags":
+			r.Tags = p.list(key, n)
+		case "related":
+			r.Related = p.list(key, n)
+		case "attachments":
+			r.Attachments = p.list(key, n)
+		case "impact":
+			p.impact(n)
+		case "security":
+			p.security(n)
+		case "action_items":
+			p.actions(n)
+		case "timeline":
+			// after times
+		case "reviewers":
+			p.reviewers(n)
+		case "meeting":
+			p.meeting(n)
+		default:
+			r.warn(n.line, "unknown-field", "unknown front-matter key %q", key)
+		}
+	}
+	if n, ok := fields["started"]; ok {
+		r.Started = p.time("started", n, time.Time{})
+	}
+	for _, k := range []struct {
+		key string
+		t   *time.Time
+	}{{"detected", &r.Detected}, {"acknowledged", &r.Acknowledged}, {"mitigated", &r.Mitigated}, {"resolved", &r.Resolved}} {
+		if n, ok := fields[k.key]; ok {
+			*k.t = p.time(k.key, n, r.Started)
+		}
+	}
+	if n, ok := fields["timeline"]; ok {
+		p.timeline(n)
+	}
+	return nil
+}
+
+// fm decodes front-matter values leniently: a value of the wrong shape
+// is a warning and is skipped, never a failure of the whole report.
+type fm struct {
+	r   *Report
+	off int
+	z   Zones
+}
+
+func (p *fm) line(n *yaml.Node) int { return n.Line + p.off }
+
+func (p *fm) str(key string, n node) string {
+	return p.scalar(key, n.Node)
+}
+
+func (p *fm) scalar(key string, n *yaml.Node) string {
+	n = deref(n)
+	if n == nil {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		p.r.warn(p.line(n), "invalid-field", "%s: want a single value, not a list or mapping", key)
+		return ""
+	}
+	if n.Tag == "!!null" {
+		return ""
+	}
+	return strings.TrimSpace(n.Value)
+}
+
+func (p *fm) list(key string, n node) []string {
+	v := deref(n.Node)
+	if v.Kind == yaml.ScalarNode {
+		if s := p.scalar(key, v); s != "" {
+			// "services: booking-api, payments" is a common slip.
+			var out []string
+			for _, f := range strings.Split(s, ",") {
+				if f = strings.TrimSpace(f); f != "" {
+					out = append(out, f)
+				}
+			}
+			return out
+		}
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		p.r.warn(n.line, "invalid-field", "%s: want a list", key)
+		return nil
+	}
+	var out []string
+	for _, c := range v.Content {
+		if s := p.scalar(key, c); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p *fm) time(key string, n node, on time.Time) time.Time {
+	s := p.scalar(key, n.Node)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := ParseTime(s, p.z, on)
+	if err != nil {
+		p.r.warn(n.line, ruleOf(err), "%s: %v", key, err)
+		return time.Time{}
+	}
+	return t
+}
+
+func (p *fm) date(key string, n node) time.Time {
+	s := p.scalar(key, n.Node)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := ParseDate(s, p.z)
+	if err != nil {
+		p.r.warn(n.line, ruleOf(err), "%s: %v", key, err)
+	}
+	return t
+}
+
+func ruleOf(err error) string {
+	var te *TimeError
+	if errors.As(err, &te) {
+		return te.Rule
+	}
+	return "invalid-field"
+}
+
+// pairs walks a mapping, calling f for each key with its value.
+func (p *fm) pairs(key string, n *yaml.Node, f func(k string, v node)) {
+	n = deref(n)
+	if n == nil {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		p.r.warn(p.line(n), "invalid-field", "%s: want a mapping of keys to values", key)
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], deref(n.Content[i+1])
+		if v == nil {
+			continue
+		}
+		f(k.Value, node{v, p.line(k)})
+	}
+}
+
+func (p *fm) seq(key string, n *yaml.Node, f func(i int, v *yaml.Node)) {
+	n = deref(n)
+	if n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.r.warn(p.line(n), "invalid-field", "%s: want a list", key)
+		return
+	}
+	for i, c := range n.Content {
+		f(i, c)
+	}
+}
+
+func (p *fm) boolean(key string, n node) *bool {
+	s := strings.ToLower(p.scalar(key, n.Node))
+	switch s {
+	case "":
+		return nil
+	case "true", "yes", "y", "on":
+		b := true
+		return &b
+	case "false", "no", "n", "off", "none":
+		b := false
+		return &b
+	}
+	p.r.warn(n.line, "invalid-field", "%s: want true or false, not %q", key, s)
+	return nil
+}
+
+func (p *fm) number(key string, n node) (float64, bool) {
+	s := p.scalar(key, n.Node)
+	if s == "" {
+		return 0, false
+	}
+	clean := strings.NewReplacer(",", "", "_", "", "$", "", "€", "", "£", "").Replace(s)
+	f, err := strconv.ParseFloat(clean, 64)
+	if err != nil || f < 0 {
+		p.r.warn(n.line, "invalid-field", "%s: want a non-negative number, not %q", key, s)
+		return 0, false
+	}
+	return f, true
+}
+
+func (p *fm) impact(n node) {
+	p.pairs("impact", n.Node, func(k string, v node) {
+		key := "impact." + k
+		switch k {
+		case "users":
+			if f, ok := p.number(key, v); ok {
+				u := int(f)
+				p.r.Impact.Users = &u
+			}
+		case "revenue":
+			if f, ok := p.number(key, v); ok {
+				p.r.Impact.Revenue = &f
+			}
+		case "data_loss":
+			p.r.Impact.DataLoss = p.boolean(key, v)
+		case "data_exposure":
+			p.r.Impact.DataExposure = p.boolean(key, v)
+		default:
+			p.r.warn(v.line, "unknown-field", "unknown key %q", key)
+		}
+	})
+}
+
+func (p *fm) security(n node) {
+	p.pairs("security", n.Node, func(k string, v node) {
+		key := "security." + k
+		s := &p.r.Security
+		switch k {
+		case "incident":
+			s.Incident = p.boolean(key, v)
+		case "pii":
+			s.PII = p.boolean(key, v)
+		case "payment_data":
+			s.PaymentData = p.boolean(key, v)
+		case "regulatory_notification":
+			s.RegulatoryNotification = p.boolean(key, v)
+		case "explanation":
+			s.Explanation = p.str(key, v)
+		default:
+			p.r.warn(v.line, "unknown-field", "unknown key %q", key)
+		}
+	})
+}
+
+func (p *fm) actions(n node) {
+	p.seq("action_items", n.Node, func(i int, c *yaml.Node) {
+		a := ActionItem{Line: p.line(c)}
+		key := fmt.Sprintf("action_items[%d]", i)
+		if c = deref(c); c != nil && c.Kind == yaml.ScalarNode {
+			a.Title = p.scalar(key, c)
+			a.Status = "open"
+			p.r.ActionItems = append(p.r.ActionItems, a)
+			return
+		}
+		p.pairs(key, c, func(k string, v node) {
+			switch k {
+			case "title":
+				a.Title = p.str(key+".title", v)
+			case "owner":
+				a.Owner = p.str(key+".owner", v)
+			case "due":
+				a.Due = p.date(key+".due", v)
+			case "status":
+				a.Status = normStatus(p.str(key+".status", v))
+			case "priority":
+				a.Priority = strings.ToUpper(p.str(key+".priority", v))
+			case "link":
+				a.Link = p.str(key+".link", v)
+			default:
+				p.r.warn(v.line, "unknown-field", "unknown key %q in %s", k, key)
+			}
+		})
+		p.r.ActionItems = append(p.r.ActionItems, a)
+	})
+}
+
+// normStatus accepts the spellings people write ("In Progress", "Done",
+// "won't do") for the four action-item states.
+func normStatus(s string) string {
+	k := strings.ToLower(strings.TrimSpace(s))
+	k = strings.NewReplacer(" ", "-", "_", "-", "'", "", "’", "").Replace(k)
+	switch k {
+	case "in-progress", "inprogress", "doing", "started", "wip":
+		return "in-progress"
+	case "done", "closed", "complete", "completed", "fixed", "resolved":
+		return "done"
+	case "wont-do", "wontdo", "wontfix", "wont-fix", "cancelled", "canceled", "dropped":
+		return "wont-do"
+	case "open", "todo", "to-do", "new", "not-started":
+		return "open"
+	}
+	return k
+}
+
+func (p *fm) timeline(n node) {
+	p.seq("timeline", n.Node, func(i int, c *yaml.Node) {
+		e := Event{Line: p.line(c)}
+		key := fmt.Sprintf("timeline[%d]", i)
+		p.pairs(key, c, func(k string, v node) {
+			switch k {
+			case "at", "time":
+				s := p.str(key+".at", v)
+				t, err := ParseTime(s, p.z, p.r.Started)
+				if err != nil {
+					p.r.warn(v.line, ruleOf(err), "%s.at: %v", key, err)
+					e.Label = s
+				}
+				e.At = t
+			case "event", "text", "description":
+				e.Text = p.str(key+".event", v)
+			case "who", "by":
+				e.Who = p.str(key+".who", v)
+			default:
+				p.r.warn(v.line, "unknown-field", "unknown key %q in %s", k, key)
+			}
+		})
+		p.r.Timeline = append(p.r.Timeline, e)
+	})
+}
+
+func (p *fm) reviewers(n node) {
+	p.seq("reviewers", n.Node, func(i int, c *yaml.Node) {
+		var rv Reviewer
+		key := fmt.Sprintf("reviewers[%d]", i)
+		p.pairs(key, c, func(k string, v node) {
+			switch k {
+			case "role":
+				rv.Role = p.str(key+".role", v)
+			case "name":
+				rv.Name = p.str(key+".name", v)
+			case "approved", "date":
+				rv.Approved = p.date(key+".approved", v)
+			default:
+				p.r.warn(v.line, "unknown-field", "unknown key %q in %s", k, key)
+			}
+		})
+		p.r.Reviewers = append(p.r.Reviewers, rv)
+	})
+}
+
+func (p *fm) meeting(n node) {
+	m := &Meeting{}
+	p.pairs("meeting", n.Node, func(k string, v node) {
+		switch k {
+		case "at", "date":
+			m.At = p.time("meeting.at", v, time.Time{})
+		case "attendees":
+			m.Attendees = p.list("meeting.attendees", v)
+		case "notes":
+			m.Notes = p.str("meeting.notes", v)
+		default:
+			p.r.warn(v.line, "unknown-field", "unknown key %q in meeting", k)
+		}
+	})
+	p.r.Meeting = m
+}
+
+// finish fills defaults and derived values and warns about what is
+// missing or unknown; it runs after both front matter and template
+// extraction.
+func (r *Report) finish(opt Options) {
+	line := func(key string) int {
+		if l, ok := r.Lines[key]; ok {
+			return l
+		}
+		return 1
+	}
+	name := path.Base(r.Path)
+	if r.ID == "" {
+		r.ID = IDFromName(name)
+		if r.ID == "" {
+			r.ID = strings.TrimSuffix(name, path.Ext(name))
+			r.warn(1, "id-format", "no id in front matter and none in the file name; using %q", r.ID)
+		}
+	}
+	if r.Title == "" {
+		r.Title = firstHeading(r.Body)
+		if r.Title == "" {
+			r.Title = r.ID
+			r.warn(1, "missing-field", "no title; using the id")
+		}
+	}
+	if r.Severity == "" {
+		r.warn(1, "missing-field", "no severity")
+	} else {
+		r.Severity = strings.ToUpper(r.Severity)
+		if !contains(opt.Severities, r.Severity) {
+			r.warn(line("severity"), "unknown-severity", "severity %q is not one of %s", r.Severity, strings.Join(opt.Severities, ", "))
+		}
+	}
+	if r.Status == "" {
+		r.Status = "draft"
+	} else if !contains(Statuses, r.Status) {
+		r.warn(line("status"), "unknown-status", "status %q is not one of draft, review, final; treated as draft", r.Status)
+		r.Status = "draft"
+	}
+	if r.Visibility == "" {
+		r.Visibility = opt.DefaultVisibility
+		// A security incident is internal unless marked public.
+		if r.Security.Incident != nil && *r.Security.Incident {
+			r.Visibility = "internal"
+		}
+	}
+	if r.Visibility != "public" && r.Visibility != "internal" {
+		r.warn(line("visibility"), "invalid-field", "visibility %q is not public or internal; treated as internal", r.Visibility)
+		r.Visibility = "internal"
+	}
+	if r.Started.IsZero() {
+		r.warn(line("started"), "missing-field", "no start time")
+	}
+	if r.Resolved.IsZero() && r.Status == "final" {
+		r.warn(line("resolved"), "missing-field", "final report without a resolution time")
+	}
+	for i := range r.ActionItems {
+		a := &r.ActionItems[i]
+		if a.Status == "" {
+			a.Status = "open"
+		} else if !contains(ActionStatuses, a.Status) {
+			r.warn(a.Line, "invalid-field", "action item status %q is not one of open, in-progress, done, wont-do; treated as open", a.Status)
+			a.Status = "open"
+		}
+	}
+	r.Services = dedupe(r.Services)
+	r.Tags = dedupe(r.Tags)
+}
+
+var headingRE = regexp.MustCompile(`(?m)^#\s+(.+?)\s*#*\s*$`)
+
+func firstHeading(body []byte) string {
+	if m := headingRE.FindSubmatch(body[:min(len(body), 64<<10)]); m != nil {
+		return strings.TrimSpace(strings.Trim(string(m[1]), "*_ "))
+	}
+	return ""
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	out := in[:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
