@@ -40,13 +40,17 @@ func (e *FileError) Error() string {
 // stray file cannot exhaust memory.
 const MaxSize = 32 << 20
 
-// Normalize strips a byte-order mark and turns CRLF and lone CR line ends
-// into LF, so that every later line count agrees with an editor's.
+// Normalize strips a byte-order mark, turns CRLF and lone CR line ends
+// into LF, so that every later line count agrees with an editor's, and
+// repairs emoji mangled into Mac Roman mojibake.
 func Normalize(data []byte) []byte {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if bytes.IndexByte(data, '\r') >= 0 {
 		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	}
+	if bytes.Contains(data, []byte("\uf8ff")) || bytes.Contains(data, []byte("‚")) || bytes.Contains(data, []byte("Ô")) {
+		data = []byte(Demojibake(string(data)))
 	}
 	return data
 }

@@ -1,0 +1,317 @@
+// Package markdown renders report narratives to safe HTML with the one
+// goldmark instance of the project: GitHub-flavoured Markdown, footnotes,
+// heading IDs, chroma highlighting, escaped raw HTML, sanitised links and
+// links between reports rewritten to their pages.
+package markdown
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"sync"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Heading is one entry of a table of contents.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Doc is a rendered narrative.
+type Doc struct {
+	HTML string
+	TOC  []Heading
+}
+
+// Links rewrites a relative link destination of a report (to another
+// report's Markdown file, to an attachment); it returns dest unchanged
+// when it has nothing to say.
+type Links func(dest string) string
+
+// Options change how one document is rendered.
+type Options struct {
+	// Links resolves relative destinations; nil leaves them as written.
+	Links Links
+	// DropTitle removes a leading level-1 heading, which the page header
+	// already shows.
+	DropTitle bool
+	// RawHTML passes raw HTML through. Off by default: reports come
+	// from pull requests and are published on the internet.
+	RawHTML bool
+}
+
+var linksKey = parser.NewContextKey()
+var dropTitleKey = parser.NewContextKey()
+
+var (
+	once      sync.Once
+	safe, raw goldmark.Markdown
+)
+
+func engines() (goldmark.Markdown, goldmark.Markdown) {
+	once.Do(func() {
+		safe = build(false)
+		raw = build(true)
+	})
+	return safe, raw
+}
+
+func build(unsafe bool) goldmark.Markdown {
+	rendererOpts := []renderer.Option{html.WithXHTML()}
+	if unsafe {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	} else {
+		rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(&escaper{}, 100)))
+	}
+	return goldmark.New(
+		goldmark.WithExtensions(
+			extension.GFM, // tables, task lists, strikethrough, autolinks
+			extension.Footnote,
+			highlighting.NewHighlighting(
+				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+				highlighting.WithGuessLanguage(false),
+			),
+		),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(&transformer{}, 100)),
+		),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+}
+
+// Render turns Markdown into HTML and its table of contents (levels 2
+// and 3).
+func Render(src []byte, opt Options) (Doc, error) {
+	s, u := engines()
+	md := s
+	if opt.RawHTML {
+		md = u
+	}
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	if opt.Links != nil {
+		ctx.Set(linksKey, opt.Links)
+	}
+	ctx.Set(dropTitleKey, opt.DropTitle)
+	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	var toc []Heading
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if h, ok := n.(*ast.Heading); ok {
+			if h.Level >= 2 && h.Level <= 3 {
+				id, _ := h.AttributeString("id")
+				idb, _ := id.([]byte)
+				toc = append(toc, Heading{Level: h.Level, ID: string(idb), Text: plain(h, src)})
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	var buf bytes.Buffer
+	buf.Grow(len(src) * 2)
+	if err := md.Renderer().Render(&buf, src, doc); err != nil {
+		return Doc{}, err
+	}
+	return Doc{HTML: buf.String(), TOC: toc}, nil
+}
+
+// plain is the visible text of a node, without emoji or mojibake noise
+// trimmed: the TOC shows what the author wrote.
+func plain(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.CodeSpan:
+			for cc := t.FirstChild(); cc != nil; cc = cc.NextSibling() {
+				if tx, ok := cc.(*ast.Text); ok {
+					b.Write(tx.Segment.Value(src))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(b.String()), ":"))
+}
+
+// transformer sanitises link destinations, rewrites relative ones and
+// drops the leading title heading.
+type transformer struct{}
+
+func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	links, _ := pc.Get(linksKey).(Links)
+	if drop, _ := pc.Get(dropTitleKey).(bool); drop {
+		if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+			doc.RemoveChild(doc, h)
+		}
+	}
+	src := reader.Source()
+	var unsafeAuto []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch l := n.(type) {
+		case *ast.Link:
+			l.Destination = []byte(fix(string(l.Destination), links))
+		case *ast.Image:
+			l.Destination = []byte(fix(string(l.Destination), links))
+		case *ast.AutoLink:
+			if l.AutoLinkType == ast.AutoLinkURL && !Safe(string(l.URL(src))) {
+				unsafeAuto = append(unsafeAuto, l)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range unsafeAuto {
+		label := n.(*ast.AutoLink).Label(src)
+		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(label))
+	}
+}
+
+func fix(dest string, links Links) string {
+	if !Safe(dest) {
+		return "#"
+	}
+	if links != nil && relative(dest) {
+		return links(dest)
+	}
+	return dest
+}
+
+func relative(dest string) bool {
+	return dest != "" && !strings.HasPrefix(dest, "#") && !strings.HasPrefix(dest, "/") && !strings.Contains(strings.SplitN(dest, "/", 2)[0], ":")
+}
+
+// Safe reports whether a URL may be published as a link: relative,
+// fragment, http(s) or mailto. Browsers ignore tabs and newlines inside
+// a scheme and accept any case, so both are removed before comparing.
+func Safe(u string) bool {
+	clean := strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, u)
+	lower := strings.ToLower(clean)
+	i := strings.IndexAny(lower, ":/?#")
+	if i < 0 || lower[i] != ':' {
+		return true // no scheme: relative
+	}
+	switch lower[:i] {
+	case "http", "https", "mailto":
+		return true
+	}
+	return false
+}
+
+// escaper shows raw HTML as text instead of dropping or passing it.
+type escaper struct{}
+
+func (e *escaper) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHTMLBlock, e.block)
+	reg.Register(ast.KindRawHTML, e.inline)
+}
+
+func (e *escaper) block(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	b := n.(*ast.HTMLBlock)
+	_, _ = w.WriteString(`<pre class="raw-html"><code>`)
+	for i := 0; i < b.Lines().Len(); i++ {
+		seg := b.Lines().At(i)
+		html.DefaultWriter.RawWrite(w, util.EscapeHTML(seg.Value(src)))
+	}
+	if b.HasClosure() {
+		html.DefaultWriter.RawWrite(w, util.EscapeHTML(b.ClosureLine.Value(src)))
+	}
+	_, _ = w.WriteString("</code></pre>\n")
+	return ast.WalkContinue, nil
+}
+
+func (e *escaper) inline(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkSkipChildren, nil
+	}
+	r := n.(*ast.RawHTML)
+	for i := 0; i < r.Segments.Len(); i++ {
+		seg := r.Segments.At(i)
+		_, _ = w.Write(util.EscapeHTML(seg.Value(src)))
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+// ids makes heading IDs from the ASCII words of a heading, so that
+// "📋 **Incident Metadata**" and its mojibake twin both become
+// "incident-metadata".
+type ids struct{ used map[string]bool }
+
+func newIDs() *ids { return &ids{used: map[string]bool{}} }
+
+func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
+	base := Slug(string(value))
+	if base == "" {
+		base = "section"
+	}
+	id := base
+	for n := 1; s.used[id]; n++ {
+		id = base + "-" + strconv.Itoa(n)
+	}
+	s.used[id] = true
+	return []byte(id)
+}
+
+func (s *ids) Put(value []byte) { s.used[string(value)] = true }
+
+// Slug lower-cases the ASCII letters and digits of s and joins its words
+// with hyphens; everything else (emoji, mojibake, punctuation) separates.
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		case r >= 'A' && r <= 'Z':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r + 'a' - 'A')
+			dash = false
+		case r == '\'' || r == '’':
+			// "Wasn't" → "wasnt"
+		default:
+			dash = true
+		}
+	}
+	return b.String()
+}
