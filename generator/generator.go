@@ -1,0 +1,364 @@
+// Package generator builds a hindsight site: it loads the reports of a
+// repository, enriches them with git history, checks them, renders the
+// pages and writes the output folder atomically.
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hindsight-docs/hindsight/generator/config"
+	"github.com/hindsight-docs/hindsight/generator/report"
+	"github.com/hindsight-docs/hindsight/generator/site"
+	"github.com/hindsight-docs/hindsight/themes"
+)
+
+// Config is one build's settings: the site config plus what the command
+// line adds.
+type Config struct {
+	Site      *config.Site
+	Out       string    // output folder; "" means Site.Output under Site.Root
+	Now       time.Time // "today"; zero means the current time
+	Public    bool      // leave out internal reports everywhere
+	KeepGoing bool      // publish reports with invalid YAML instead of failing
+	Force     bool      // replace an output folder holding foreign files
+	Workers   int       // parallelism; 0 means GOMAXPROCS
+	NoHistory bool      // skip reading git history
+	Theme     fs.FS     // nil: the embedded theme overlaid with the site's theme folder
+}
+
+// Result tells what a build did.
+type Result struct {
+	Reports     int
+	Pages       int
+	Warnings    int
+	Errors      int
+	Out         string
+	Elapsed     time.Duration
+	Diagnostics []report.Diagnostic
+}
+
+// Summary is the line that ends every build.
+func (r *Result) Summary() string {
+	warn := "warnings"
+	if r.Warnings == 1 {
+		warn = "warning"
+	}
+	rep := "reports"
+	if r.Reports == 1 {
+		rep = "report"
+	}
+	return fmt.Sprintf("built %d %s, %d pages (%d %s) in %s → %s", r.Reports, rep, r.Pages, r.Warnings, warn, round(r.Elapsed), r.Out)
+}
+
+func round(d time.Duration) time.Duration {
+	switch {
+	case d >= 10*time.Second:
+		return d.Round(100 * time.Millisecond)
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond)
+	default:
+		return d.Round(time.Millisecond)
+	}
+}
+
+// BuildError is a build that failed because of its input: it carries
+// every error diagnostic.
+type BuildError struct {
+	Diagnostics []report.Diagnostic
+}
+
+func (e *BuildError) Error() string {
+	var b strings.Builder
+	for i, d := range e.Diagnostics {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s:%d: %s", d.Path, d.Line, d.Message)
+	}
+	return b.String()
+}
+
+func (c *Config) workers() int {
+	if c.Workers > 0 {
+		return c.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (c *Config) now() time.Time {
+	if c.Now.IsZero() {
+		return time.Now()
+	}
+	return c.Now
+}
+
+// OutDir is the absolute output folder.
+func (c *Config) OutDir() string {
+	out := c.Out
+	if out == "" {
+		out = filepath.Join(c.Site.Root, c.Site.Output)
+	}
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return out
+	}
+	return abs
+}
+
+// ThemeFS is the theme the build renders with.
+func (c *Config) ThemeFS() fs.FS {
+	if c.Theme != nil {
+		return c.Theme
+	}
+	dir, withStatic := c.Site.ThemeDir()
+	if dir == "" {
+		return themes.Default()
+	}
+	top := site.DirFS(dir)
+	if !withStatic {
+		top = onlyLayouts{top}
+	}
+	return site.Overlay(top, themes.Default())
+}
+
+// onlyLayouts hides everything but layouts/ of a folder.
+type onlyLayouts struct{ fs.FS }
+
+func (o onlyLayouts) Open(name string) (fs.File, error) {
+	if name != "layouts" && !strings.HasPrefix(name, "layouts/") {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return o.FS.Open(name)
+}
+
+// Set is the loaded reports of a repository with their diagnostics.
+type Set struct {
+	Reports     []*report.Report
+	Diagnostics []report.Diagnostic // problems not tied to one report's parse
+	Errors      []report.Diagnostic // invalid files
+}
+
+// Load finds, reads and parses every report below reports_dir in
+// parallel. Files that cannot be parsed are errors in the set; with
+// keepGoing they are still published with what is known.
+func Load(ctx context.Context, cfg Config) (*Set, error) {
+	root := cfg.Site.Root
+	dir := cfg.Site.ReportsPath()
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("reports folder %s: not found (set reports_dir in %s)", cfg.Site.ReportsDir, config.FileName)
+	}
+	set := &Set{}
+	var paths []string
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if err != nil {
+			set.Errors = append(set.Errors, report.Diagnostic{Path: rel, Severity: "error", Rule: "unreadable", Message: err.Error()})
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.EqualFold(filepath.Ext(name), ".md") || strings.HasPrefix(name, ".") {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: rel, Line: 1, Severity: "warning", Rule: "symlink",
+				Message: "symbolic link not followed; the report is not published"})
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		if strings.EqualFold(name, "README.md") || strings.EqualFold(name, "index.md") || strings.EqualFold(name, "_index.md") {
+			return nil // folder documentation, not a report
+		}
+		paths = append(paths, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reports folder: %w", err)
+	}
+	sort.Strings(paths)
+	opt := report.Options{
+		Zones:             report.Zones{Location: cfg.Site.Location, Offsets: cfg.Site.Offsets, Ambiguous: config.Ambiguous},
+		Severities:        cfg.Site.Severities,
+		DefaultVisibility: cfg.Site.DefaultVisibility,
+	}
+	reports := make([]*report.Report, len(paths))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(cfg.workers())
+	for i, p := range paths {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			rel = filepath.ToSlash(rel)
+			r, err := readReport(p, rel, opt)
+			if err != nil {
+				var fe *report.FileError
+				if !errors.As(err, &fe) {
+					return err
+				}
+				d := report.Diagnostic{Path: fe.Path, Line: fe.Line, Severity: "error", Rule: "invalid-file", Message: fe.Msg}
+				mu.Lock()
+				set.Errors = append(set.Errors, d)
+				mu.Unlock()
+				if !cfg.KeepGoing {
+					return nil
+				}
+				r = fallback(rel, d, opt)
+			}
+			reports[i] = r
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, r := range reports {
+		if r != nil {
+			set.Reports = append(set.Reports, r)
+		}
+	}
+	sortDiags(set.Errors)
+	crossCheck(set)
+	return set, nil
+}
+
+func readReport(abs, rel string, opt report.Options) (*report.Report, error) {
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, &report.FileError{Path: rel, Msg: "cannot read: " + errors.Unwrap(err).Error()}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, report.MaxSize+1))
+	if err != nil {
+		return nil, &report.FileError{Path: rel, Msg: "cannot read: " + err.Error()}
+	}
+	return report.Parse(rel, data, opt)
+}
+
+// fallback is what --keep-going publishes for a file that cannot be
+// parsed: its name as ID and title, and the error shown on its page.
+func fallback(rel string, d report.Diagnostic, opt report.Options) *report.Report {
+	r, _ := report.Parse(rel, nil, opt)
+	r.Diagnostics = append([]report.Diagnostic{d}, r.Diagnostics...)
+	return r
+}
+
+// crossCheck finds problems that need all reports: duplicate IDs.
+func crossCheck(set *Set) {
+	first := map[string]*report.Report{}
+	for _, r := range set.Reports {
+		if o, dup := first[r.ID]; dup {
+			r.Diagnostics = append(r.Diagnostics, report.Diagnostic{Path: r.Path, Line: line(r, "id"), Severity: "error", Rule: "id-unique",
+				Message: fmt.Sprintf("id %s is also used by %s", r.ID, o.Path)})
+			continue
+		}
+		first[r.ID] = r
+	}
+}
+
+func line(r *report.Report, key string) int {
+	if l, ok := r.Lines[key]; ok {
+		return l
+	}
+	return 1
+}
+
+func sortDiags(ds []report.Diagnostic) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		if ds[i].Path != ds[j].Path {
+			return ds[i].Path < ds[j].Path
+		}
+		return ds[i].Line < ds[j].Line
+	})
+}
+
+// Build loads, enriches, renders and publishes the site.
+func Build(ctx context.Context, cfg Config) (*Result, error) {
+	start := time.Now()
+	out := cfg.OutDir()
+	res := &Result{Out: out}
+	if err := site.Guard(out, cfg.Site.Root, cfg.Site.ReportsPath(), cfg.Force); err != nil {
+		return nil, err
+	}
+	set, err := Load(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if len(set.Errors) > 0 && !cfg.KeepGoing {
+		return nil, &BuildError{Diagnostics: set.Errors}
+	}
+	now := cfg.now()
+	in := site.Input{
+		Config:  cfg.Site,
+		Now:     now,
+		Public:  cfg.Public,
+		Theme:   cfg.ThemeFS(),
+		Workers: cfg.workers(),
+	}
+	for _, r := range set.Reports {
+		if cfg.Public && r.Internal() {
+			in.Withheld++
+			continue
+		}
+		in.Reports = append(in.Reports, r)
+	}
+	tmp, err := site.Stage(out)
+	if err != nil {
+		return nil, err
+	}
+	o, err := site.Render(ctx, in, tmp)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	if err := site.Publish(tmp, out); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	diags := append([]report.Diagnostic(nil), set.Errors...)
+	diags = append(diags, set.Diagnostics...)
+	for _, r := range in.Reports {
+		diags = append(diags, r.Diagnostics...)
+	}
+	diags = append(diags, o.Diagnostics...)
+	sortDiags(diags)
+	for _, d := range diags {
+		if d.Severity == "error" {
+			res.Errors++
+		} else {
+			res.Warnings++
+		}
+	}
+	res.Diagnostics = diags
+	res.Reports = len(in.Reports)
+	res.Pages = o.Pages
+	res.Elapsed = time.Since(start)
+	return res, nil
+}

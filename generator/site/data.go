@@ -1,0 +1,295 @@
+package site
+
+import (
+	"math"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hindsight-docs/hindsight/generator/config"
+	"github.com/hindsight-docs/hindsight/generator/markdown"
+	"github.com/hindsight-docs/hindsight/generator/metrics"
+	"github.com/hindsight-docs/hindsight/generator/report"
+)
+
+// Info is what every page knows of the site.
+type Info struct {
+	Title         string
+	Description   string
+	RepoURL       string
+	Branch        string
+	Currency      string
+	Severities    []string
+	DeadlineHours float64
+	Generated     time.Time
+	Today         time.Time // the build's date in the config timezone
+	Public        bool
+	Years         []int // years with reports, newest first
+}
+
+// Page is the data of one rendered page.
+type Page struct {
+	Site  *Info
+	Root  string // relative path from this page to the site root: "", "../", ...
+	Path  string // the page's folder relative to the root: "", "incidents/", ...
+	Kind  string
+	Title string
+	Nav   string // the header entry to mark current
+
+	Home   *Home
+	List   *List
+	Report *Entry
+	Doc    markdown.Doc
+}
+
+// Entry is a report with everything pages show about it computed once.
+type Entry struct {
+	*report.Report
+	URL     string // relative to the site root: "incidents/ID/"
+	Actions metrics.Actions
+	Items   []Item
+
+	TTD, TTA, TTM, TTR string // formatted durations, "" when unknown
+	TTRMinutes         float64
+	HasTTR             bool
+
+	DelayHours float64
+	HasDelay   bool
+	OnTime     bool
+
+	EditURL      string
+	RelatedLinks []Link // the reports this one names under related
+	ReferredBy   []Link // the reports that name this one
+	Approved     int    // reviewers who signed off
+	Attachments  []Link
+}
+
+// Item is an action item as shown.
+type Item struct {
+	*report.ActionItem
+	Overdue     bool
+	DaysOverdue int
+	DueSoon     bool
+}
+
+// Link is a titled relative URL.
+type Link struct {
+	Title, URL string
+	Missing    bool
+}
+
+// Home is the landing page's data.
+type Home struct {
+	Quarter, Year       Period
+	MedianTTR           string
+	Actions             metrics.Actions
+	Latest              []*Entry
+	Overdue             []ActionRow
+	TotalReports        int
+	InternalWithheld    bool
+	ReportsWithActions  int
+	MedianTTRSampleSize int
+}
+
+// Period counts incidents in a span by severity.
+type Period struct {
+	Label      string
+	Total      int
+	BySeverity []SevCount
+}
+
+// SevCount is one severity's count.
+type SevCount struct {
+	Severity string
+	Count    int
+}
+
+// ActionRow is an action item with its report, for cross-report tables.
+type ActionRow struct {
+	Item
+	Report *Entry
+}
+
+// List is an incidents table.
+type List struct {
+	Year    int // 0 for all years
+	Entries []*Entry
+}
+
+func entryURL(id string) string { return "incidents/" + urlSegment(id) + "/" }
+
+// urlSegment makes an ID safe as one path segment.
+func urlSegment(id string) string {
+	s := markdown.Slug(id)
+	if strings.EqualFold(s, id) || s == "" {
+		if s == "" {
+			return "report"
+		}
+		return id
+	}
+	// keep the INC-… case the users know when it is already safe
+	safe := true
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			safe = false
+			break
+		}
+	}
+	if safe && id != "." && id != ".." {
+		return id
+	}
+	return s
+}
+
+// newEntries computes the entries of rs (sorted newest first).
+func newEntries(rs []*report.Report, cfg *config.Site, today time.Time) []*Entry {
+	out := make([]*Entry, len(rs))
+	for i, r := range rs {
+		e := &Entry{Report: r, URL: entryURL(r.ID)}
+		e.Actions = metrics.CountActions(r.ActionItems, today)
+		soon := today.AddDate(0, 0, 7)
+		for j := range r.ActionItems {
+			a := &r.ActionItems[j]
+			it := Item{ActionItem: a, Overdue: a.Overdue(today)}
+			if it.Overdue {
+				it.DaysOverdue = int(day(today).Sub(a.Due).Hours() / 24)
+			} else if a.Open() && !a.Due.IsZero() && !a.Due.After(day(soon)) {
+				it.DueSoon = true
+			}
+			e.Items = append(e.Items, it)
+		}
+		fmtDur := func(d time.Duration, ok bool) string {
+			if !ok {
+				return ""
+			}
+			return report.FormatDuration(d)
+		}
+		e.TTD = fmtDur(r.TimeToDetect())
+		e.TTA = fmtDur(r.Duration(r.Acknowledged))
+		e.TTM = fmtDur(r.Duration(r.Mitigated))
+		if d, ok := r.TimeToResolve(); ok {
+			e.TTR, e.TTRMinutes, e.HasTTR = report.FormatDuration(d), d.Minutes(), true
+		}
+		if h, ok := metrics.Delay(r); ok {
+			e.DelayHours, e.HasDelay = h, true
+			e.OnTime = h <= cfg.ReportDeadlineHours
+		}
+		if cfg.RepoURL != "" {
+			e.EditURL = cfg.RepoURL + "/blob/" + cfg.Branch + "/" + r.Path
+		}
+		for _, rv := range r.Reviewers {
+			if !rv.Approved.IsZero() {
+				e.Approved++
+			}
+		}
+		for _, a := range r.Attachments {
+			e.Attachments = append(e.Attachments, Link{Title: a, URL: a})
+		}
+		out[i] = e
+	}
+	byID := make(map[string]*Entry, len(out))
+	for _, e := range out {
+		if _, dup := byID[e.ID]; !dup {
+			byID[e.ID] = e
+		}
+	}
+	for _, e := range out {
+		for _, id := range e.Report.Related {
+			o, ok := byID[id]
+			if !ok {
+				e.RelatedLinks = append(e.RelatedLinks, Link{Title: id, Missing: true})
+				continue
+			}
+			e.RelatedLinks = append(e.RelatedLinks, Link{Title: o.ID + " — " + o.Title, URL: o.URL})
+			o.ReferredBy = append(o.ReferredBy, Link{Title: e.ID + " — " + e.Title, URL: e.URL})
+		}
+	}
+	return out
+}
+
+func day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// newHome computes the home page's KPIs.
+func newHome(entries []*Entry, info *Info) *Home {
+	h := &Home{TotalReports: len(entries)}
+	now := info.Today
+	qStart := metrics.QuarterStart(now)
+	yStart := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, now.Location())
+	h.Quarter.Label = metrics.Quarter(now)
+	h.Year.Label = strconv.Itoa(now.Year())
+	q := map[string]int{}
+	y := map[string]int{}
+	var ttr []float64
+	for _, e := range entries {
+		h.Actions.Add(e.Actions)
+		if e.HasTTR {
+			ttr = append(ttr, e.TTRMinutes)
+		}
+		if e.Started.IsZero() {
+			continue
+		}
+		s := e.Started.In(now.Location())
+		if !s.Before(yStart) && !s.After(now) {
+			y[e.Severity]++
+			h.Year.Total++
+			if !s.Before(qStart) {
+				q[e.Severity]++
+				h.Quarter.Total++
+			}
+		}
+	}
+	for _, sev := range info.Severities {
+		h.Quarter.BySeverity = append(h.Quarter.BySeverity, SevCount{sev, q[sev]})
+		h.Year.BySeverity = append(h.Year.BySeverity, SevCount{sev, y[sev]})
+	}
+	if m := metrics.Median(ttr); !math.IsNaN(m) {
+		h.MedianTTR = report.FormatDuration(time.Duration(m * float64(time.Minute)))
+		h.MedianTTRSampleSize = len(ttr)
+	}
+	h.Latest = entries[:min(len(entries), 8)]
+	for _, e := range entries {
+		for _, it := range e.Items {
+			if it.Overdue {
+				h.Overdue = append(h.Overdue, ActionRow{Item: it, Report: e})
+			}
+		}
+	}
+	sort.SliceStable(h.Overdue, func(i, j int) bool { return h.Overdue[i].DaysOverdue > h.Overdue[j].DaysOverdue })
+	if len(h.Overdue) > 10 {
+		h.Overdue = h.Overdue[:10]
+	}
+	return h
+}
+
+// years lists the distinct start years, newest first.
+func years(entries []*Entry) []int {
+	seen := map[int]bool{}
+	var ys []int
+	for _, e := range entries {
+		if y := e.Year(); y > 0 && !seen[y] {
+			seen[y] = true
+			ys = append(ys, y)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(ys)))
+	return ys
+}
+
+// rootOf is the relative path back to the root from a page folder.
+func rootOf(folder string) string {
+	folder = strings.Trim(folder, "/")
+	if folder == "" {
+		return ""
+	}
+	return strings.Repeat("../", strings.Count(folder, "/")+1)
+}
+
+// relFrom makes target (relative to the site root) relative to a page.
+func relFrom(folder, target string) string {
+	return rootOf(folder) + strings.TrimPrefix(path.Clean("/"+target), "/")
+}

@@ -1,0 +1,126 @@
+package site
+
+import (
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/hindsight-docs/hindsight/generator/markdown"
+	"github.com/hindsight-docs/hindsight/generator/report"
+)
+
+// linker resolves the relative links of report bodies: links to other
+// reports' Markdown files become links to their pages, and files beside
+// a report (attachments) are copied next to its page.
+type linker struct {
+	root   string            // repository root, absolute
+	byPath map[string]*Entry // report path → entry
+}
+
+type fileCopy struct{ src, dst string }
+
+func newLinker(root string, rs []*report.Report, entries []*Entry) *linker {
+	l := &linker{root: root, byPath: make(map[string]*Entry, len(entries))}
+	for _, e := range entries {
+		l.byPath[e.Path] = e
+	}
+	return l
+}
+
+// forReport returns the link resolver for one report's body and a
+// function listing the files to copy beside its page (its attachments
+// and every file its body links to inside its folder).
+func (l *linker) forReport(e *Entry, diag func(report.Diagnostic)) (markdown.Links, func() []fileCopy) {
+	dir := path.Dir(e.Path)
+	seen := map[string]bool{}
+	var copies []fileCopy
+	add := func(rel string) bool {
+		// rel is relative to the report's folder and must stay inside it.
+		clean := path.Clean(rel)
+		if clean == "." || strings.HasPrefix(clean, "../") || clean == ".." || path.IsAbs(rel) {
+			return false
+		}
+		src, ok := SafeFile(l.root, path.Join(dir, clean))
+		if !ok {
+			return false
+		}
+		if !seen[clean] {
+			seen[clean] = true
+			copies = append(copies, fileCopy{src: src, dst: clean})
+		}
+		return true
+	}
+	for _, a := range e.Report.Attachments {
+		if !add(a) {
+			diag(report.Diagnostic{Path: e.Path, Line: lineOf(e, "attachments"), Severity: "warning", Rule: "attachment",
+				Message: "attachment " + a + " is not a file inside the report's folder; not published"})
+		}
+	}
+	resolve := func(dest string) string {
+		u, err := url.Parse(dest)
+		if err != nil || u.Path == "" {
+			return dest
+		}
+		p, err := url.PathUnescape(u.Path)
+		if err != nil {
+			return dest
+		}
+		frag := ""
+		if u.Fragment != "" {
+			frag = "#" + u.EscapedFragment()
+		}
+		target := path.Clean(path.Join(dir, p))
+		if other, ok := l.byPath[target]; ok {
+			return relFrom(e.URL, other.URL) + frag
+		}
+		rel := strings.TrimPrefix(target, dir+"/")
+		if rel != target && add(rel) {
+			return dest
+		}
+		diag(report.Diagnostic{Path: e.Path, Line: e.BodyLine, Severity: "warning", Rule: "broken-link",
+			Message: "link to " + dest + " does not lead to a report or a file beside this report"})
+		return dest
+	}
+	return resolve, func() []fileCopy { return copies }
+}
+
+func lineOf(e *Entry, key string) int {
+	if l, ok := e.Lines[key]; ok {
+		return l
+	}
+	return 1
+}
+
+// SafeFile returns the absolute path of rel (slash path relative to
+// root) when it is a regular file reached without any symbolic link, so
+// nothing outside the repository can be published through it.
+func SafeFile(root, rel string) (string, bool) {
+	clean := path.Clean("/" + rel)[1:]
+	if clean == "" {
+		return "", false
+	}
+	p := root
+	parts := strings.Split(clean, "/")
+	for i, part := range parts {
+		p = filepath.Join(p, part)
+		st, err := os.Lstat(p)
+		if err != nil || st.Mode()&os.ModeSymlink != 0 {
+			return "", false
+		}
+		if i == len(parts)-1 && !st.Mode().IsRegular() {
+			return "", false
+		}
+	}
+	return p, true
+}
+
+var chromaOnce sync.Once
+var chromaBytes []byte
+
+func chromaCSS() []byte {
+	chromaOnce.Do(func() { chromaBytes = buildChromaCSS() })
+	return chromaBytes
+}

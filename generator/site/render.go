@@ -1,0 +1,378 @@
+// Package site turns loaded reports into the pages, assets and data files
+// of the static site: page data, theme loading (embedded fs.FS,
+// overridable), rendering in parallel and the atomic write of the output.
+package site
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hindsight-docs/hindsight/generator/config"
+	"github.com/hindsight-docs/hindsight/generator/markdown"
+	"github.com/hindsight-docs/hindsight/generator/report"
+)
+
+// Input is everything rendering needs.
+type Input struct {
+	Config  *config.Site
+	Reports []*report.Report // what the site publishes (internal ones already removed for --public)
+	Now     time.Time
+	Public  bool
+	Theme   fs.FS // layouts/ and static/
+	Workers int
+	// Withheld counts internal reports left out of a public build; never
+	// shown, only used to keep counts from revealing them.
+	Withheld int
+	// Git tells whether history was read: reports.json has null git
+	// fields otherwise.
+	Git bool
+	// Shallow is set when the history came from a shallow clone.
+	Shallow bool
+}
+
+// Output is what rendering produced.
+type Output struct {
+	Pages       int
+	Files       int
+	Diagnostics []report.Diagnostic
+}
+
+// Render writes the whole site into dir, which must exist and be empty.
+func Render(ctx context.Context, in Input, dir string) (*Output, error) {
+	if in.Workers <= 0 {
+		in.Workers = runtime.GOMAXPROCS(0)
+	}
+	tpl, err := LoadTemplates(in.Theme, Funcs(in.Config.Currency))
+	if err != nil {
+		return nil, err
+	}
+	loc := in.Config.Location
+	rs := append([]*report.Report(nil), in.Reports...)
+	report.Sort(rs)
+	today := in.Now.In(loc)
+	entries := newEntries(rs, in.Config, today)
+	info := &Info{
+		Title:         in.Config.Title,
+		Description:   in.Config.Description,
+		RepoURL:       in.Config.RepoURL,
+		Branch:        in.Config.Branch,
+		Currency:      in.Config.Currency,
+		Severities:    in.Config.Severities,
+		DeadlineHours: in.Config.ReportDeadlineHours,
+		Generated:     in.Now,
+		Today:         today,
+		Public:        in.Public,
+		Years:         years(entries),
+	}
+	w := &writer{dir: dir}
+	out := &Output{}
+	var diagMu sync.Mutex
+	addDiag := func(d report.Diagnostic) {
+		diagMu.Lock()
+		out.Diagnostics = append(out.Diagnostics, d)
+		diagMu.Unlock()
+	}
+	page := func(kind, folder, title, nav string) *Page {
+		return &Page{Site: info, Root: rootOf(folder), Path: folder, Kind: kind, Title: title, Nav: nav}
+	}
+	links := newLinker(in.Config.Root, rs, entries)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(in.Workers)
+	// Report pages: the bulk of the work, one task each.
+	for _, e := range entries {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			p := page("report", e.URL, e.ID+": "+e.Title, "incidents")
+			p.Report = e
+			resolver, copies := links.forReport(e, addDiag)
+			doc, err := markdown.Render(e.Body, markdown.Options{Links: resolver, DropTitle: true})
+			if err != nil {
+				return fmt.Errorf("%s: render markdown: %w", e.Path, err)
+			}
+			p.Doc = doc
+			if err := w.page(tpl, p); err != nil {
+				return err
+			}
+			for _, c := range copies() {
+				if err := w.copyFile(c.src, path.Join(e.URL, c.dst)); err != nil {
+					addDiag(report.Diagnostic{Path: e.Path, Line: 1, Severity: "warning", Rule: "attachment", Message: err.Error()})
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		p := page("home", "", info.Title, "home")
+		p.Home = newHome(entries, info)
+		return w.page(tpl, p)
+	})
+	g.Go(func() error {
+		p := page("incidents", "incidents/", "All incidents", "incidents")
+		p.List = &List{Entries: entries}
+		return w.page(tpl, p)
+	})
+	for _, y := range info.Years {
+		g.Go(func() error {
+			var es []*Entry
+			for _, e := range entries {
+				if e.Year() == y {
+					es = append(es, e)
+				}
+			}
+			p := page("incidents", "incidents/"+strconv.Itoa(y)+"/", "Incidents in "+strconv.Itoa(y), "incidents")
+			p.List = &List{Year: y, Entries: es}
+			return w.page(tpl, p)
+		})
+	}
+	g.Go(func() error {
+		// 404.html is served at any depth, so its links are absolute
+		// when a base URL is known; otherwise they are relative to the
+		// root, which is right for the pages hosts serve it for most.
+		p := page("404", "", "Page not found", "")
+		if base := in.Config.BaseURL; base != "" {
+			p.Root = strings.TrimRight(base, "/") + "/"
+		}
+		var buf bytes.Buffer
+		if err := tpl.Execute(&buf, "404", p); err != nil {
+			return fmt.Errorf("render 404.html: %w", err)
+		}
+		return w.file("404.html", buf.Bytes())
+	})
+	g.Go(func() error { return w.static(in.Theme) })
+	g.Go(func() error {
+		b, err := ReportsJSON(entries, in)
+		if err != nil {
+			return err
+		}
+		return w.file("data/reports.json", b)
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out.Pages = int(w.pages.Load())
+	out.Files = int(w.files.Load())
+	return out, nil
+}
+
+// writer creates the files of the output folder.
+type writer struct {
+	dir          string
+	pages, files atomic.Int64
+	mkdirMu      sync.Mutex
+}
+
+func (w *writer) page(tpl *Templates, p *Page) error {
+	var buf bytes.Buffer
+	buf.Grow(32 << 10)
+	if err := tpl.Execute(&buf, p.Kind, p); err != nil {
+		return fmt.Errorf("render %sindex.html: %w", p.Path, err)
+	}
+	w.pages.Add(1)
+	return w.file(path.Join(p.Path, "index.html"), buf.Bytes())
+}
+
+// file writes rel (slash path) under the output folder. rel comes from
+// IDs and theme paths; it is cleaned and checked so nothing is written
+// outside the folder.
+func (w *writer) file(rel string, data []byte) error {
+	dst, err := w.target(rel)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	w.files.Add(1)
+	return nil
+}
+
+func (w *writer) target(rel string) (string, error) {
+	clean := path.Clean("/" + rel)
+	if clean == "/" || strings.Contains(rel, "\x00") {
+		return "", fmt.Errorf("write %q: not a file path", rel)
+	}
+	return filepath.Join(w.dir, filepath.FromSlash(clean[1:])), nil
+}
+
+func (w *writer) copyFile(src, rel string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("attachment: %w", err)
+	}
+	defer in.Close()
+	dst, err := w.target(rel)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	w.files.Add(1)
+	return out.Close()
+}
+
+// static copies the theme's static/ tree to assets/.
+func (w *writer) static(theme fs.FS) error {
+	err := fs.WalkDir(theme, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(theme, p)
+		if err != nil {
+			return err
+		}
+		return w.file("assets/"+strings.TrimPrefix(p, "static/"), b)
+	})
+	if err != nil {
+		return fmt.Errorf("theme static files: %w", err)
+	}
+	return w.file("assets/chroma.css", chromaCSS())
+}
+
+// jsonTime is an RFC 3339 time or null.
+type jsonTime time.Time
+
+func (t jsonTime) MarshalJSON() ([]byte, error) {
+	if time.Time(t).IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(time.Time(t).Format(time.RFC3339))
+}
+
+type jsonReport struct {
+	ID          string              `json:"id"`
+	Title       string              `json:"title"`
+	Path        string              `json:"path"`
+	URL         string              `json:"url"`
+	Severity    string              `json:"severity"`
+	Status      string              `json:"status"`
+	Visibility  string              `json:"visibility"`
+	Started     jsonTime            `json:"started"`
+	Detected    jsonTime            `json:"detected"`
+	Resolved    jsonTime            `json:"resolved"`
+	TTD         *int64              `json:"time_to_detect_minutes"`
+	TTR         *int64              `json:"time_to_resolve_minutes"`
+	Services    []string            `json:"services"`
+	Tags        []string            `json:"tags"`
+	Actions     jsonActions         `json:"action_items"`
+	Timeline    int                 `json:"timeline_events"`
+	Git         *jsonGit            `json:"git"`
+	Delay       *float64            `json:"report_delay_hours"`
+	OnTime      *bool               `json:"report_on_time"`
+	Diagnostics []report.Diagnostic `json:"diagnostics"`
+}
+
+type jsonActions struct {
+	Total   int `json:"total"`
+	Open    int `json:"open"`
+	Done    int `json:"done"`
+	Overdue int `json:"overdue"`
+}
+
+type jsonGit struct {
+	Created     jsonTime      `json:"created"`
+	Updated     jsonTime      `json:"updated"`
+	Revisions   int           `json:"revisions"`
+	Authors     []string      `json:"authors"`
+	Uncommitted bool          `json:"uncommitted"`
+	Shallow     bool          `json:"shallow,omitempty"`
+	History     []jsonHistory `json:"history"`
+}
+
+type jsonHistory struct {
+	Commit  string   `json:"commit"`
+	Date    jsonTime `json:"date"`
+	Author  string   `json:"author"`
+	Subject string   `json:"subject"`
+}
+
+func minutes(d time.Duration, ok bool) *int64 {
+	if !ok {
+		return nil
+	}
+	m := int64(d.Round(time.Minute) / time.Minute)
+	return &m
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// ReportsJSON is data/reports.json, with the names DESIGN.md fixes.
+func ReportsJSON(entries []*Entry, in Input) ([]byte, error) {
+	out := struct {
+		Generated jsonTime     `json:"generated"`
+		Reports   []jsonReport `json:"reports"`
+	}{Generated: jsonTime(in.Now), Reports: make([]jsonReport, 0, len(entries))}
+	for _, e := range entries {
+		j := jsonReport{
+			ID: e.ID, Title: e.Title, Path: e.Path, URL: e.URL,
+			Severity: e.Severity, Status: e.Status, Visibility: e.Visibility,
+			Started: jsonTime(e.Started), Detected: jsonTime(e.Detected), Resolved: jsonTime(e.Resolved),
+			TTD: minutes(e.TimeToDetect()), TTR: minutes(e.TimeToResolve()),
+			Services: orEmpty(e.Services), Tags: orEmpty(e.Tags),
+			Actions:     jsonActions{Total: e.Actions.Total, Open: e.Actions.Unresolved(), Done: e.Actions.Done, Overdue: e.Actions.Overdue},
+			Timeline:    len(e.Timeline),
+			Diagnostics: e.Diagnostics,
+		}
+		if j.Diagnostics == nil {
+			j.Diagnostics = []report.Diagnostic{}
+		}
+		if g := e.Git; g != nil {
+			jg := &jsonGit{Created: jsonTime(g.Created), Updated: jsonTime(g.Updated), Revisions: g.Revisions,
+				Authors: orEmpty(g.Authors), Uncommitted: g.Uncommitted, Shallow: g.Shallow, History: []jsonHistory{}}
+			for _, h := range g.History {
+				jg.History = append(jg.History, jsonHistory{Commit: h.Commit, Date: jsonTime(h.Date), Author: h.Author, Subject: h.Subject})
+			}
+			j.Git = jg
+		}
+		if e.HasDelay {
+			d := float64(int(e.DelayHours*10+0.5)) / 10
+			if e.DelayHours < 0 {
+				d = float64(int(e.DelayHours*10-0.5)) / 10
+			}
+			ot := e.OnTime
+			j.Delay, j.OnTime = &d, &ot
+		}
+		out.Reports = append(out.Reports, j)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(out); err != nil {
+		return nil, fmt.Errorf("data/reports.json: %w", err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,261 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/hindsight-docs/hindsight/generator/markdown"
+	"github.com/hindsight-docs/hindsight/generator/report"
+)
+
+// Overlay returns a file system that serves top's files and falls back
+// to base's: a site's theme folder overrides the embedded theme file by
+// file. A nil top returns base.
+func Overlay(top, base fs.FS) fs.FS {
+	if top == nil {
+		return base
+	}
+	return overlay{top, base}
+}
+
+type overlay struct{ top, base fs.FS }
+
+func (o overlay) Open(name string) (fs.File, error) {
+	f, err := o.top.Open(name)
+	if err == nil {
+		st, serr := f.Stat()
+		if serr == nil && !st.IsDir() {
+			return f, nil
+		}
+		f.Close()
+	}
+	return o.base.Open(name)
+}
+
+func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
+	seen := map[string]fs.DirEntry{}
+	var firstErr error
+	for _, f := range []fs.FS{o.base, o.top} {
+		es, err := fs.ReadDir(f, name)
+		if err != nil {
+			firstErr = err
+			continue
+		}
+		for _, e := range es {
+			seen[e.Name()] = e
+		}
+	}
+	if len(seen) == 0 && firstErr != nil {
+		return nil, firstErr
+	}
+	out := make([]fs.DirEntry, 0, len(seen))
+	for _, e := range seen {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out, nil
+}
+
+// DirFS is os.DirFS that refuses symbolic links, so a theme folder in a
+// pull request cannot publish a file from outside the repository.
+func DirFS(dir string) fs.FS { return noLinks{dir} }
+
+type noLinks struct{ dir string }
+
+func (d noLinks) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	p := d.dir
+	for _, part := range strings.Split(name, "/") {
+		if part == "." {
+			continue
+		}
+		p = filepath.Join(p, part)
+		st, err := os.Lstat(p)
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		}
+		if st.Mode()&fs.ModeSymlink != 0 {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("symbolic link refused")}
+		}
+	}
+	return os.Open(p)
+}
+
+func (d noLinks) ReadDir(name string) ([]fs.DirEntry, error) {
+	f, err := d.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if rd, ok := f.(fs.ReadDirFile); ok {
+		return rd.ReadDir(-1)
+	}
+	return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a directory")}
+}
+
+// Templates holds one parsed template set per page kind.
+type Templates struct {
+	sets map[string]*template.Template
+}
+
+// Kinds are the page templates of a theme: layouts/<kind>.html.
+var Kinds = []string{"home", "incidents", "report", "404"}
+
+// LoadTemplates parses layouts/base.html, layouts/partials/*.html and one
+// layouts/<kind>.html per kind from theme.
+func LoadTemplates(theme fs.FS, funcs template.FuncMap) (*Templates, error) {
+	base, err := template.New("base.html").Funcs(funcs).ParseFS(theme, "layouts/base.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	partials, _ := fs.Glob(theme, "layouts/partials/*.html")
+	for _, p := range partials {
+		b, err := fs.ReadFile(theme, p)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		if _, err := base.New(path.Base(p)).Parse(string(b)); err != nil {
+			return nil, fmt.Errorf("theme: %s: %w", p, err)
+		}
+	}
+	t := &Templates{sets: map[string]*template.Template{}}
+	for _, k := range Kinds {
+		set, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		name := "layouts/" + k + ".html"
+		b, err := fs.ReadFile(theme, name)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %s: %w", name, err)
+		}
+		if _, err := set.New(k + ".html").Parse(string(b)); err != nil {
+			return nil, fmt.Errorf("theme: %s: %w", name, err)
+		}
+		t.sets[k] = set
+	}
+	return t, nil
+}
+
+// Execute renders page kind with data into w.
+func (t *Templates) Execute(w io.Writer, kind string, data any) error {
+	set, ok := t.sets[kind]
+	if !ok {
+		return fmt.Errorf("theme: no template for %q", kind)
+	}
+	return set.ExecuteTemplate(w, "base.html", data)
+}
+
+// Funcs are the template functions: sprig's, plus hindsight's own for
+// times, durations and money.
+func Funcs(currency string) template.FuncMap {
+	f := sprig.HtmlFuncMap()
+	own := template.FuncMap{
+		"when":     When,
+		"day":      Day,
+		"iso":      ISO,
+		"dur":      report.FormatDuration,
+		"slug":     markdown.Slug,
+		"sevClass": func(s string) string { return "sev-" + strings.ToLower(markdown.Slug(s)) },
+		"money":    func(v float64) string { return Money(v, currency) },
+		"num":      Thousands,
+		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+		"deref":    deref,
+		// safeHTML marks the narrative as HTML: the markdown package has
+		// already escaped raw HTML and sanitised every link in it.
+		"safeHTML": func(s string) template.HTML { return template.HTML(s) },
+	}
+	for k, v := range own {
+		f[k] = v
+	}
+	return f
+}
+
+func deref(v any) any {
+	switch p := v.(type) {
+	case *int:
+		if p != nil {
+			return *p
+		}
+	case *float64:
+		if p != nil {
+			return *p
+		}
+	case *bool:
+		if p != nil {
+			return *p
+		}
+	}
+	return nil
+}
+
+// When formats a time as incident reports show it, in the zone it was
+// written in: "2025-10-08 14:00 UTC-06:00".
+func When(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	_, off := t.Zone()
+	if off == 0 {
+		return t.Format("2006-01-02 15:04") + " UTC"
+	}
+	return t.Format("2006-01-02 15:04 UTC-07:00")
+}
+
+// Day formats a date.
+func Day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// ISO formats an instant as RFC 3339, for <time datetime> and JSON.
+func ISO(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// Thousands writes n with comma separators.
+func Thousands(n int) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+var symbols = map[string]string{"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "BZD": "BZ$", "CAD": "CA$", "AUD": "A$", "INR": "₹"}
+
+// Money writes an amount in the config currency.
+func Money(v float64, currency string) string {
+	n := Thousands(int(v + 0.5))
+	if s, ok := symbols[currency]; ok {
+		return s + n
+	}
+	return n + " " + currency
+}
