@@ -1,6 +1,1657 @@
 package report
 
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// This file reads reports written in the seed template's layout, without
+// (or beside) front matter. The template is Markdown that people edit by
+// hand, so extraction is deliberately lenient and line-based: sections
+// are found by the words of their headings, tables by their header
+// names, and anything that cannot be read becomes a diagnostic, never a
+// silent guess. It must stay independent of goldmark (only
+// generator/markdown imports it) and linear in the size of the input.
+
 // applyTemplate fills fields that front matter left empty from the seed
 // template's layout in the body (metadata table, timeline block, action
-// items table, sign-off table, security answer).
-func applyTemplate(r *Report, opt Options) {}
+// items table, sign-off table, security answer...). Front matter wins
+// field by field: a field it set is not read from the template at all,
+// so a stale template value cannot add noise.
+func applyTemplate(r *Report, opt Options) {
+	if r.Lines == nil {
+		r.Lines = map[string]int{}
+	}
+	// Parse records every front-matter key in Lines and only a file
+	// with front matter has a body starting below line 1; an empty
+	// "---\n---" block carries no data, so it does not make a file mixed.
+	hasFM := r.BodyLine > 1 && len(r.Lines) > 0
+	f := &tplFill{r: r, opt: opt, d: tplParse(r.Body, max(r.BodyLine, 1))}
+	f.metadata()
+	f.timeline()
+	f.actions()
+	f.reviewers()
+	f.meeting()
+	f.impact()
+	f.security()
+	f.attachments()
+	if f.found {
+		if hasFM {
+			r.Layout = "mixed"
+		} else {
+			r.Layout = "template"
+		}
+	}
+}
+
+// tplFill carries the extraction state of one report.
+type tplFill struct {
+	r     *Report
+	opt   Options
+	d     *tplDoc
+	found bool // some template field was present (value or placeholder)
+}
+
+// ---------------------------------------------------------------------
+// Document structure.
+
+// tplDoc is the body split into lines, with what the extraction needs of
+// its block structure: fenced code and headings.
+type tplDoc struct {
+	lines  []string
+	fenced []bool // inside a fenced code block, fence lines included
+	heads  []tplHead
+	base   int // file line of lines[0]
+}
+
+type tplHead struct {
+	at    int // index into lines
+	level int // 1–6 for ATX headings, 7 for a line that is all bold
+	words []string
+}
+
+// tplSpan is the lines of a section: lines[from:to], heading excluded.
+type tplSpan struct{ from, to int }
+
+// pseudoLevel ranks a bold-only line ("**Explanation:**") below every real
+// heading, so it opens a sub-section without ending the one it is in.
+const pseudoLevel = 7
+
+func tplParse(body []byte, base int) *tplDoc {
+	d := &tplDoc{lines: strings.Split(string(body), "\n"), base: base}
+	d.fenced = make([]bool, len(d.lines))
+	var fenceCh byte
+	fenceLen := 0
+	for i, l := range d.lines {
+		if fenceLen > 0 {
+			d.fenced[i] = true
+			if tplFenceClose(l, fenceCh, fenceLen) {
+				fenceLen = 0
+			}
+			continue
+		}
+		if ch, n, ok := tplFenceOpen(l); ok {
+			d.fenced[i] = true
+			fenceCh, fenceLen = ch, n
+			continue
+		}
+		if level, text, ok := tplATX(l); ok {
+			d.heads = append(d.heads, tplHead{at: i, level: level, words: tplWords(text)})
+		} else if tplBoldLine(l) {
+			d.heads = append(d.heads, tplHead{at: i, level: pseudoLevel, words: tplWords(l)})
+		}
+	}
+	return d
+}
+
+func (d *tplDoc) line(i int) int { return d.base + i }
+
+func (d *tplDoc) all() tplSpan { return tplSpan{0, len(d.lines)} }
+
+// spans returns the sections whose heading contains one of phrases, in
+// order of preference: earlier phrases first, real headings before bold
+// lines, then document order. Callers take the first span that holds
+// what they look for, so a bold line that happens to repeat a heading's
+// words cannot hide the real section.
+func (d *tplDoc) spans(phrases ...string) []tplSpan {
+	var out []tplSpan
+	for _, p := range phrases {
+		pw := strings.Fields(p)
+		for _, pseudo := range []bool{false, true} {
+			for k, h := range d.heads {
+				if (h.level == pseudoLevel) != pseudo || !tplHasPhrase(h.words, pw) {
+					continue
+				}
+				end := len(d.lines)
+				for _, n := range d.heads[k+1:] {
+					if n.level <= h.level {
+						end = n.at
+						break
+					}
+				}
+				out = append(out, tplSpan{h.at + 1, end})
+			}
+		}
+	}
+	return out
+}
+
+func tplHasPhrase(ws, p []string) bool {
+	for i := 0; i+len(p) <= len(ws); i++ {
+		ok := true
+		for j := range p {
+			if ws[i+j] != p[j] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// tplWords lowercases the ASCII letter and digit runs of s. Emoji, their
+// mojibake ("üìã", "‚úÖ": always bytes ≥ 0x80), Markdown markers and
+// punctuation all separate words, so "## üìã **Incident Metadata:**"
+// and "### incident metadata" give the same words.
+func tplWords(s string) []string {
+	var ws []string
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && tplAlnum(s[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			ws = append(ws, strings.ToLower(s[start:i]))
+			start = -1
+		}
+	}
+	return ws
+}
+
+func tplAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// tplKey is the normalised name of a table header, row label or bullet
+// label: its words joined by single spaces.
+func tplKey(s string) string { return strings.Join(tplWords(s), " ") }
+
+func tplATX(l string) (level int, text string, ok bool) {
+	t := strings.TrimLeft(l, " ")
+	if len(l)-len(t) > 3 {
+		return 0, "", false
+	}
+	for level < len(t) && t[level] == '#' {
+		level++
+	}
+	if level == 0 || level > 6 || (level < len(t) && t[level] != ' ' && t[level] != '\t') {
+		return 0, "", false
+	}
+	return level, t[level:], true
+}
+
+func tplBoldLine(l string) bool {
+	t := strings.TrimSuffix(strings.TrimSpace(l), ":")
+	for _, m := range []string{"**", "__"} {
+		if len(t) > 2*len(m) && strings.HasPrefix(t, m) && strings.HasSuffix(t, m) &&
+			!strings.Contains(t[len(m):len(t)-len(m)], m) {
+			return true
+		}
+	}
+	return false
+}
+
+func tplFenceOpen(l string) (ch byte, n int, ok bool) {
+	t := strings.TrimLeft(l, " ")
+	if len(l)-len(t) > 3 || len(t) < 3 || (t[0] != '`' && t[0] != '~') {
+		return 0, 0, false
+	}
+	for n < len(t) && t[n] == t[0] {
+		n++
+	}
+	// A backtick fence's info string cannot hold a backtick (CommonMark),
+	// which keeps inline code such as ```x``` from opening a block.
+	if n < 3 || (t[0] == '`' && strings.IndexByte(t[n:], '`') >= 0) {
+		return 0, 0, false
+	}
+	return t[0], n, true
+}
+
+func tplFenceClose(l string, ch byte, n int) bool {
+	t := strings.TrimLeft(l, " ")
+	if len(l)-len(t) > 3 {
+		return false
+	}
+	k := 0
+	for k < len(t) && t[k] == ch {
+		k++
+	}
+	return k >= n && strings.TrimSpace(t[k:]) == ""
+}
+
+// ---------------------------------------------------------------------
+// Tables, list items and labels.
+
+type tplTable struct {
+	head []string // header cells as keys (tplKey)
+	at   int      // index of the header line
+	rows []tplRow
+}
+
+type tplRow struct {
+	cells []string
+	at    int
+}
+
+// tables returns the GitHub-flavoured tables in sp: a header row, a
+// delimiter row (|---|:--:|) and rows up to a blank line or a line
+// without a pipe.
+func (d *tplDoc) tables(sp tplSpan) []tplTable {
+	var out []tplTable
+	for i := sp.from; i+1 < sp.to; i++ {
+		if d.fenced[i] || d.fenced[i+1] || !strings.Contains(d.lines[i], "|") || !tplDelimRow(d.lines[i+1]) {
+			continue
+		}
+		t := tplTable{at: i}
+		for _, c := range tplCells(d.lines[i]) {
+			t.head = append(t.head, tplKey(c))
+		}
+		j := i + 2
+		for ; j < sp.to && !d.fenced[j] && strings.Contains(d.lines[j], "|") && strings.TrimSpace(d.lines[j]) != ""; j++ {
+			t.rows = append(t.rows, tplRow{cells: tplCells(d.lines[j]), at: j})
+		}
+		out = append(out, t)
+		i = j - 1
+	}
+	return out
+}
+
+func tplDelimRow(l string) bool {
+	if !strings.Contains(l, "|") || !strings.Contains(l, "-") {
+		return false
+	}
+	for _, c := range tplCells(l) {
+		c = strings.TrimSuffix(strings.TrimPrefix(c, ":"), ":")
+		if c == "" || strings.Trim(c, "-") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// tplCells splits a table row on unescaped pipes; as in GFM, a pipe
+// inside a code span splits too unless escaped.
+func tplCells(l string) []string {
+	t := strings.TrimSpace(l)
+	t = strings.TrimPrefix(t, "|")
+	if strings.HasSuffix(t, "|") && !strings.HasSuffix(t, `\|`) {
+		t = t[:len(t)-1]
+	}
+	var cells []string
+	var b strings.Builder
+	for i := 0; i < len(t); i++ {
+		switch {
+		case t[i] == '\\' && i+1 < len(t) && t[i+1] == '|':
+			b.WriteByte('|')
+			i++
+		case t[i] == '|':
+			cells = append(cells, strings.TrimSpace(b.String()))
+			b.Reset()
+		default:
+			b.WriteByte(t[i])
+		}
+	}
+	return append(cells, strings.TrimSpace(b.String()))
+}
+
+// tplColumns maps each wanted column to its index in head, by header
+// name (whole key first, then its first word, so "Due (YYYY-MM-DD)"
+// still names the due column); -1 when absent.
+func tplColumns(head []string, names map[string]string, wanted ...string) map[string]int {
+	cols := make(map[string]int, len(wanted))
+	for _, w := range wanted {
+		cols[w] = -1
+	}
+	for pass := 0; pass < 2; pass++ {
+		for i, h := range head {
+			k := h
+			if pass == 1 {
+				k, _, _ = strings.Cut(h, " ")
+			}
+			if c, ok := names[k]; ok && cols[c] < 0 {
+				cols[c] = i
+			}
+		}
+	}
+	return cols
+}
+
+func tplCell(row tplRow, i int) string {
+	if i < 0 || i >= len(row.cells) {
+		return ""
+	}
+	return tplClean(row.cells[i])
+}
+
+var tplItemRE = regexp.MustCompile(`^ {0,3}(?:[-*+]|\d{1,9}[.)])\s+(.*)$`)
+
+// items returns the list items of sp outside code blocks (first line of
+// each item only: the template's lists are one line per item).
+func (d *tplDoc) items(sp tplSpan) []tplRow {
+	var out []tplRow
+	for i := sp.from; i < sp.to; i++ {
+		if d.fenced[i] {
+			continue
+		}
+		if m := tplItemRE.FindStringSubmatch(d.lines[i]); m != nil {
+			out = append(out, tplRow{cells: []string{strings.TrimSpace(m[1])}, at: i})
+		}
+	}
+	return out
+}
+
+type tplBullet struct {
+	key, value string
+	at         int
+}
+
+// bullets returns the labelled list items of sp: "- **Label:** value",
+// "- **Label**: value" or "- Label: value".
+func (d *tplDoc) bullets(sp tplSpan) []tplBullet {
+	var out []tplBullet
+	for _, it := range d.items(sp) {
+		if k, v, ok := tplLabel(it.cells[0], true); ok && k != "" {
+			out = append(out, tplBullet{k, v, it.at})
+		}
+	}
+	return out
+}
+
+// tplLabel splits "**Label:** value" and "**Label**: value" (and with
+// plain, "Label: value") into the label's key and the value.
+func tplLabel(s string, plain bool) (key, value string, ok bool) {
+	s = strings.TrimSpace(s)
+	for _, m := range []string{"**", "__"} {
+		if !strings.HasPrefix(s, m) {
+			continue
+		}
+		end := strings.Index(s[len(m):], m)
+		if end < 0 {
+			return "", "", false
+		}
+		label := s[len(m) : len(m)+end]
+		rest := strings.TrimSpace(s[len(m)+end+len(m):])
+		switch {
+		case strings.HasSuffix(strings.TrimSpace(label), ":"):
+		case strings.HasPrefix(rest, ":"):
+			rest = strings.TrimSpace(rest[1:])
+		case rest == "":
+			// "**Explanation**" alone: the value follows on later lines.
+		default:
+			return "", "", false
+		}
+		return tplKey(label), rest, true
+	}
+	if plain {
+		if i := strings.IndexByte(s, ':'); i > 0 {
+			return tplKey(s[:i]), strings.TrimSpace(s[i+1:]), true
+		}
+	}
+	return "", "", false
+}
+
+// firstBullets finds, for each wanted key, the first bullet with that
+// label in the first of spans that has one.
+func (d *tplDoc) firstBullets(spans []tplSpan, names map[string]string) map[string]tplBullet {
+	out := map[string]tplBullet{}
+	for _, sp := range spans {
+		for _, b := range d.bullets(sp) {
+			if field, ok := names[b.key]; ok {
+				if _, seen := out[field]; !seen {
+					out[field] = b
+				}
+			}
+		}
+		if len(out) == len(tplUniq(names)) {
+			break
+		}
+	}
+	return out
+}
+
+func tplUniq(m map[string]string) map[string]bool {
+	u := map[string]bool{}
+	for _, v := range m {
+		u[v] = true
+	}
+	return u
+}
+
+// ---------------------------------------------------------------------
+// Values: cleaning, placeholders, reporting.
+
+// tplClean strips what surrounds a value in a hand-edited table or list:
+// spaces and whole-value bold, italics or code markers.
+func tplClean(s string) string {
+	s = strings.TrimSpace(s)
+	for {
+		cut := false
+		for _, m := range []string{"**", "__", "`", "*", "_"} {
+			if len(s) >= 2*len(m) && strings.HasPrefix(s, m) && strings.HasSuffix(s, m) {
+				s = strings.TrimSpace(s[len(m) : len(s)-len(m)])
+				cut = true
+				break
+			}
+		}
+		if !cut {
+			return s
+		}
+	}
+}
+
+// tplBlank reports a value that says "nothing here" without being a
+// placeholder: empty, a signature line, or n/a, tbd.
+func tplBlank(s string) bool {
+	if strings.Trim(s, "_-–—. ") == "" {
+		return true
+	}
+	switch strings.ToLower(s) {
+	case "n/a", "na", "tbd", "tba", "?":
+		return true
+	}
+	return false
+}
+
+// tplMaskRE finds the format masks the template writes inside brackets.
+var tplMaskRE = regexp.MustCompile(`YYYY|HH:MM|MM-DD|###`)
+
+// tplPlaceholder reports an unfilled template slot: a value that is one
+// bracketed span ("[Name]", "[Brief descriptive headline]"), or that
+// holds a bracketed format mask ("INC-[YYYY-MM-DD]-[###]"). Links
+// ("[text](url)") and task boxes ("[ ]", "[x]") are not slots.
+func tplPlaceholder(s string) bool {
+	if inner, ok := tplBracketed(s); ok && inner != "" && inner != "x" && inner != "X" {
+		return true
+	}
+	rest := s
+	for {
+		i := strings.IndexByte(rest, '[')
+		if i < 0 {
+			return false
+		}
+		j := strings.IndexByte(rest[i+1:], ']')
+		if j < 0 {
+			return false
+		}
+		inner := rest[i+1 : i+1+j]
+		rest = rest[i+1+j+1:]
+		if strings.HasPrefix(rest, "(") || strings.HasPrefix(rest, "[") {
+			continue // a link
+		}
+		if tplMaskRE.MatchString(inner) {
+			return true
+		}
+	}
+}
+
+// tplBracketed returns the inside of a value written as one bracketed
+// span.
+func tplBracketed(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' || strings.ContainsAny(s[1:len(s)-1], "[]") {
+		return "", false
+	}
+	return strings.TrimSpace(s[1 : len(s)-1]), true
+}
+
+// tplChoices reports a value that still lists the template's choices
+// ("P0 / P1 / P2 / P3") instead of picking one.
+func tplChoices(s string, valid func(string) bool) bool {
+	parts := strings.Split(s, "/")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if !valid(strings.TrimSpace(p)) {
+			return false
+		}
+	}
+	return true
+}
+
+// tplShort quotes a value in a message, shortened so a runaway line does
+// not flood the output.
+func tplShort(s string) string {
+	const limit = 60
+	if utf8.RuneCountInString(s) <= limit {
+		return strconv.Quote(s)
+	}
+	n := 0
+	for i := range s {
+		if n == limit {
+			return strconv.Quote(s[:i] + "…")
+		}
+		n++
+	}
+	return strconv.Quote(s)
+}
+
+// mark points key at line when nothing else does yet, so that a later
+// "missing" warning lands on the template row that should hold it.
+func (f *tplFill) mark(key string, line int) {
+	if _, ok := f.r.Lines[key]; !ok {
+		f.r.Lines[key] = line
+	}
+}
+
+func (f *tplFill) set(key string, line int) {
+	f.r.Lines[key] = line
+	f.found = true
+}
+
+// value cleans a raw template value for key at a file line; it returns ""
+// for blank values and for placeholders, which it reports.
+func (f *tplFill) value(key string, line int, raw string) string {
+	f.found = true
+	v := tplClean(raw)
+	if tplPlaceholder(v) {
+		f.r.warn(line, "placeholder", "%s: %s is a template placeholder, not a value; fill it in (or drop the brackets)", key, tplShort(v))
+		f.mark(key, line)
+		return ""
+	}
+	if tplBlank(v) {
+		f.mark(key, line)
+		return ""
+	}
+	return v
+}
+
+// dateValue is value for a date or time: a filled-in slot that kept its
+// brackets ("[2025-10-08]") is read as the date it holds.
+func (f *tplFill) dateValue(key string, line int, raw string) string {
+	v := tplClean(raw)
+	if inner, ok := tplBracketed(v); ok && inner != "" && !tplMaskRE.MatchString(inner) && inner[0] >= '0' && inner[0] <= '9' {
+		raw = inner
+	}
+	return f.value(key, line, raw)
+}
+
+// ---------------------------------------------------------------------
+// Times and dates.
+
+var tplDatedRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
+
+// parseTime reads a time for key. A bare clock time ("14:15") is on the
+// day of on, and one earlier than on is taken as the next day: a
+// resolution at 01:30 of an incident started at 23:00 is after midnight.
+func (f *tplFill) parseTime(key string, line int, v string, on time.Time) (time.Time, bool) {
+	t, err := ParseTime(v, f.opt.Zones, on)
+	if err != nil {
+		f.r.warn(line, ruleOf(err), "%s: %v", key, err)
+		f.mark(key, line)
+		return time.Time{}, false
+	}
+	if !on.IsZero() && !tplDatedRE.MatchString(v) && t.Before(on) {
+		t = t.AddDate(0, 0, 1)
+	}
+	return t, true
+}
+
+func (f *tplFill) timeField(key string, line int, raw string, dst *time.Time, on time.Time) {
+	if !dst.IsZero() {
+		return
+	}
+	v := f.dateValue(key, line, raw)
+	if v == "" {
+		return
+	}
+	if t, ok := f.parseTime(key, line, v, on); ok {
+		*dst = t
+		f.set(key, line)
+	}
+}
+
+// ref is the day a date without a year is taken from: the incident's
+// start, else the date in its ID, else the report date.
+func (f *tplFill) ref() time.Time {
+	if !f.r.Started.IsZero() {
+		return day(f.r.Started)
+	}
+	if t, ok := idDate(f.r.ID); ok {
+		return t
+	}
+	return f.r.ReportDate
+}
+
+var (
+	tplMonthDayRE = regexp.MustCompile(`^(?i)(?:[a-z]{3,9},?\s+)??([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$`)
+	tplDayMonthRE = regexp.MustCompile(`^(?i)(?:[a-z]{3,9},?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?(?:\s+(\d{4}))?$`)
+)
+
+// errNoYear is a month-day date with no incident date to take a year from.
+type errNoYear struct{}
+
+func (errNoYear) Error() string { return "no year" }
+
+// parseDay reads a calendar date: "2025-10-15" (or a full time, whose
+// own date is taken), "Oct 15", "15 Oct", "October 15, 2025". A date
+// without a year takes the year of ref and rolls to the next year when
+// that would put it more than two months before ref: "Jan 5" in a
+// report on a December incident is a deadline, not history.
+func parseDay(s string, z Zones, ref time.Time) (time.Time, error) {
+	if t, err := ParseDate(s, z); err == nil {
+		return t, nil
+	}
+	var mon, dd, yy string
+	if m := tplMonthDayRE.FindStringSubmatch(s); m != nil {
+		mon, dd, yy = m[1], m[2], m[3]
+	} else if m := tplDayMonthRE.FindStringSubmatch(s); m != nil {
+		dd, mon, yy = m[1], m[2], m[3]
+	} else {
+		return time.Time{}, &TimeError{"invalid-date", "not a date (want YYYY-MM-DD, or a month and day such as Oct 15)"}
+	}
+	month, ok := tplMonth(mon)
+	if !ok {
+		return time.Time{}, &TimeError{"invalid-date", strconv.Quote(mon) + " is not a month"}
+	}
+	d, _ := strconv.Atoi(dd)
+	year := 0
+	if yy != "" {
+		year, _ = strconv.Atoi(yy)
+	} else {
+		if ref.IsZero() {
+			return time.Time{}, errNoYear{}
+		}
+		year = ref.Year()
+		if t := time.Date(year, month, d, 0, 0, 0, 0, time.UTC); t.Before(ref.AddDate(0, -2, 0)) {
+			year++
+		}
+	}
+	t := time.Date(year, month, d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d || t.Month() != month {
+		return time.Time{}, &TimeError{"invalid-date", month.String() + " has no day " + dd}
+	}
+	return t, nil
+}
+
+func tplMonth(s string) (time.Month, bool) {
+	s = strings.ToLower(s)
+	for m := time.January; m <= time.December; m++ {
+		if len(s) >= 3 && strings.HasPrefix(strings.ToLower(m.String()), s) {
+			return m, true
+		}
+	}
+	return 0, false
+}
+
+// dateField reads a date for key; it reports whether the value was a
+// month and day that could not get a year (the caller says so once).
+func (f *tplFill) dateField(key string, line int, raw string, dst *time.Time, quiet bool) (noYear bool) {
+	if !dst.IsZero() {
+		return false
+	}
+	var v string
+	if quiet {
+		// A sign-off date is empty until the reviewer signs: its slot
+		// is pending, not a placeholder to report.
+		v = tplClean(raw)
+		if inner, ok := tplBracketed(v); ok && tplMaskRE.MatchString(inner) || tplBlank(v) {
+			return false
+		}
+		if inner, ok := tplBracketed(v); ok {
+			v = inner
+		}
+		f.found = true
+	} else if v = f.dateValue(key, line, raw); v == "" {
+		return false
+	}
+	t, err := parseDay(v, f.opt.Zones, f.ref())
+	if _, ok := err.(errNoYear); ok {
+		return true
+	}
+	if err != nil {
+		f.r.warn(line, ruleOf(err), "%s: %s: %v", key, tplShort(v), err)
+		f.mark(key, line)
+		return false
+	}
+	*dst = t
+	f.set(key, line)
+	return false
+}
+
+func (f *tplFill) noYear(key string, line int, example string) {
+	f.r.warn(line, "invalid-date", "%s: dates such as %s have no year and the report has no start time to take it from", key, tplShort(example))
+}
+
+// ---------------------------------------------------------------------
+// Incident Metadata table.
+
+// tplMetaRows maps the first column of the metadata table to the
+// front-matter key it fills.
+var tplMetaRows = map[string]string{
+	"incident id": "id", "id": "id", "incident number": "id",
+	"incident title": "title", "title": "title", "incident name": "title", "headline": "title",
+	"severity": "severity", "severity level": "severity", "sev": "severity",
+	"status": "status", "report status": "status",
+	"visibility": "visibility",
+	"start time": "started", "started": "started", "start": "started", "incident start": "started", "started at": "started",
+	"detection time": "detected", "detected": "detected", "detected at": "detected", "time detected": "detected",
+	"acknowledgement time": "acknowledged", "acknowledgment time": "acknowledged", "acknowledged": "acknowledged", "acknowledged at": "acknowledged",
+	"mitigation time": "mitigated", "mitigated": "mitigated", "mitigated at": "mitigated",
+	"resolution time": "resolved", "resolved": "resolved", "resolved at": "resolved", "end time": "resolved",
+	"total duration": "duration", "duration": "duration",
+	"incident commander": "commander", "commander": "commander", "ic": "commander",
+	"report author": "author", "author": "author", "written by": "author",
+	"report date": "report_date", "date of report": "report_date",
+	"services": "services", "affected services": "services", "services affected": "services",
+	"tags": "tags",
+	"related": "related", "related incidents": "related",
+}
+
+func (f *tplFill) metadata() {
+	r := f.r
+	rows := map[string]tplRow{}
+	for _, sp := range append(f.d.spans("incident metadata", "metadata"), f.d.all()) {
+		for _, t := range f.d.tables(sp) {
+			for _, row := range t.rows {
+				if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
+					if _, dup := rows[key]; !dup {
+						rows[key] = row
+					}
+				}
+			}
+			if len(rows) > 0 {
+				break
+			}
+		}
+		if len(rows) > 0 {
+			break
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	line := func(key string) int { return f.d.line(rows[key].at) }
+	val := func(key string) (string, bool) {
+		row, ok := rows[key]
+		if !ok {
+			return "", false
+		}
+		return tplCell(row, 1), true
+	}
+	str := func(key string, dst *string) {
+		if raw, ok := val(key); ok && *dst == "" {
+			if v := f.value(key, line(key), raw); v != "" {
+				*dst = v
+				f.set(key, line(key))
+			}
+		}
+	}
+	str("id", &r.ID)
+	str("title", &r.Title)
+	if raw, ok := val("severity"); ok && r.Severity == "" {
+		if tplChoices(tplClean(raw), f.isSeverity) {
+			f.choices("severity", line("severity"), raw)
+		} else if v := f.value("severity", line("severity"), raw); v != "" {
+			r.Severity = f.severity(v)
+			f.set("severity", line("severity"))
+		}
+	}
+	if raw, ok := val("status"); ok && r.Status == "" {
+		isStatus := func(s string) bool { return contains(Statuses, strings.ToLower(s)) }
+		if tplChoices(tplClean(raw), isStatus) {
+			f.choices("status", line("status"), raw)
+		} else if v := f.value("status", line("status"), raw); v != "" {
+			r.Status = strings.ToLower(tplTrimDecor(v))
+			f.set("status", line("status"))
+		}
+	}
+	if raw, ok := val("visibility"); ok && r.Visibility == "" {
+		if v := f.value("visibility", line("visibility"), raw); v != "" {
+			r.Visibility = strings.ToLower(v)
+			f.set("visibility", line("visibility"))
+		}
+	}
+	if raw, ok := val("started"); ok {
+		f.timeField("started", line("started"), raw, &r.Started, time.Time{})
+	}
+	for _, k := range []struct {
+		key string
+		t   *time.Time
+	}{{"detected", &r.Detected}, {"acknowledged", &r.Acknowledged}, {"mitigated", &r.Mitigated}, {"resolved", &r.Resolved}} {
+		if raw, ok := val(k.key); ok {
+			f.timeField(k.key, line(k.key), raw, k.t, r.Started)
+		}
+	}
+	if raw, ok := val("duration"); ok && r.StatedDuration == "" {
+		if v := f.value("duration", line("duration"), raw); v != "" {
+			r.StatedDuration = v
+			r.StatedDurationLine = line("duration")
+		}
+	}
+	str("commander", &r.Commander)
+	str("author", &r.Author)
+	if raw, ok := val("report_date"); ok {
+		if f.dateField("report_date", line("report_date"), raw, &r.ReportDate, false) {
+			f.noYear("report_date", line("report_date"), raw)
+		}
+	}
+	for _, k := range []struct {
+		key string
+		l   *[]string
+	}{{"services", &r.Services}, {"tags", &r.Tags}, {"related", &r.Related}} {
+		if raw, ok := val(k.key); ok && len(*k.l) == 0 {
+			if v := f.value(k.key, line(k.key), raw); v != "" {
+				*k.l = tplList(v)
+				f.set(k.key, line(k.key))
+			}
+		}
+	}
+}
+
+func (f *tplFill) choices(key string, line int, raw string) {
+	f.found = true
+	f.r.warn(line, "placeholder", "%s: %s lists the template's choices; keep the one that applies", key, tplShort(tplClean(raw)))
+	f.mark(key, line)
+}
+
+func (f *tplFill) isSeverity(s string) bool {
+	for _, v := range f.opt.Severities {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// severity takes "P0" out of "P0 (Critical)" or "🔴 P0 - critical"
+// when its first word is a configured severity; otherwise the value is
+// kept for finish to report.
+func (f *tplFill) severity(v string) string {
+	v = tplTrimDecor(v)
+	if first, _, _ := strings.Cut(v, " "); f.isSeverity(first) {
+		return first
+	}
+	return v
+}
+
+// tplTrimDecor drops emoji, mojibake and punctuation around a word
+// value: "✅ Done" → "Done", "🔴 P0" → "P0".
+func tplTrimDecor(s string) string {
+	i, j := 0, len(s)
+	for i < j && !tplAlnum(s[i]) {
+		i++
+	}
+	for j > i && !tplAlnum(s[j-1]) {
+		j--
+	}
+	return s[i:j]
+}
+
+func tplList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = tplClean(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ---------------------------------------------------------------------
+// Timeline of Events.
+
+var (
+	// tplSepRE separates the parts of a timeline line. It needs blanks on
+	// both sides, so "-06:00" and "2025-10-08" are not separators.
+	tplSepRE = regexp.MustCompile(`\s+[-–—]+\s+`)
+	// tplEventRE recognises a timeline line outside a code block: a
+	// (possibly bold or bracketed) time first.
+	tplEventRE = regexp.MustCompile(`^[\[*_]*\d{1,4}[:\-]`)
+)
+
+var tplTimelineCols = map[string]string{
+	"time": "at", "at": "at", "when": "at", "timestamp": "at", "time tz": "at",
+	"event": "event", "event description": "event", "description": "event", "what": "event", "what happened": "event",
+	"who": "who", "by": "who", "person team": "who", "owner": "who", "actor": "who", "team": "who", "person": "who",
+}
+
+type tplLine struct {
+	when, text, who string
+	at              int
+}
+
+func (f *tplFill) timeline() {
+	if len(f.r.Timeline) > 0 {
+		return
+	}
+	for _, sp := range f.d.spans("timeline of events", "timeline") {
+		if lines, at, ok := f.timelineLines(sp); ok {
+			f.found = true
+			f.r.Lines["timeline"] = f.d.line(at)
+			f.events(lines)
+			return
+		}
+	}
+}
+
+// timelineLines finds the events of a timeline section: the lines of its
+// first fenced block (the template's form), else a table with a time
+// column, else list items or lines that start with a time.
+func (f *tplFill) timelineLines(sp tplSpan) (out []tplLine, at int, ok bool) {
+	d := f.d
+	for i := sp.from; i < sp.to; i++ {
+		if _, _, open := tplFenceOpen(d.lines[i]); !open || !d.fenced[i] || (i > 0 && d.fenced[i-1] && i-1 >= sp.from && !tplFenceClosesAt(d, i-1)) {
+			continue
+		}
+		for j := i + 1; j < sp.to && d.fenced[j]; j++ {
+			if j+1 >= len(d.lines) || !d.fenced[j+1] || tplFenceIsClose(d, i, j) {
+				if tplFenceIsClose(d, i, j) {
+					break
+				}
+			}
+			if strings.TrimSpace(d.lines[j]) == "" {
+				continue
+			}
+			out = append(out, f.splitEvent(d.lines[j], j))
+		}
+		return out, i, true
+	}
+	for _, t := range d.tables(sp) {
+		cols := tplColumns(t.head, tplTimelineCols, "at", "event", "who")
+		if cols["at"] < 0 {
+			continue
+		}
+		for _, row := range t.rows {
+			l := tplLine{when: tplCell(row, cols["at"]), text: tplCell(row, cols["event"]), who: tplCell(row, cols["who"]), at: row.at}
+			if l.when == "" && l.text == "" && l.who == "" {
+				continue
+			}
+			out = append(out, l)
+		}
+		return out, t.at, true
+	}
+	for i := sp.from; i < sp.to; i++ {
+		if d.fenced[i] {
+			continue
+		}
+		s := strings.TrimSpace(d.lines[i])
+		if m := tplItemRE.FindStringSubmatch(d.lines[i]); m != nil {
+			s = strings.TrimSpace(m[1])
+		}
+		if !tplEventRE.MatchString(s) {
+			continue
+		}
+		if !ok {
+			at, ok = i, true
+		}
+		out = append(out, f.splitEvent(s, i))
+	}
+	return out, at, ok
+}
+
+// tplFenceClosesAt reports whether line i closes a fence (a fence line
+// whose predecessor is fenced), so a fence opening right after another
+// block's closing line is still seen as an opening.
+func tplFenceClosesAt(d *tplDoc, i int) bool {
+	return i+1 < len(d.fenced) && d.fenced[i] && !d.fenced[i+1]
+}
+
+// tplFenceIsClose reports whether line j closes the fence opened at i.
+func tplFenceIsClose(d *tplDoc, i, j int) bool {
+	ch, n, _ := tplFenceOpen(d.lines[i])
+	return tplFenceClose(d.lines[j], ch, n)
+}
+
+// splitEvent reads "TIME - event - who". The who is after the last
+// separator, so an event text may itself contain " - " when a who
+// follows; a line with a single separator has no who.
+func (f *tplFill) splitEvent(l string, at int) tplLine {
+	s := strings.TrimSpace(l)
+	if m := tplItemRE.FindStringSubmatch(s); m != nil {
+		s = strings.TrimSpace(m[1])
+	}
+	loc := tplSepRE.FindStringIndex(s)
+	if loc == nil {
+		return tplLine{when: s, at: at}
+	}
+	out := tplLine{when: tplClean(s[:loc[0]]), at: at}
+	rest := s[loc[1]:]
+	if all := tplSepRE.FindAllStringIndex(rest, -1); len(all) > 0 {
+		last := all[len(all)-1]
+		out.text, out.who = strings.TrimSpace(rest[:last[0]]), strings.TrimSpace(rest[last[1]:])
+	} else {
+		out.text = strings.TrimSpace(rest)
+	}
+	return out
+}
+
+// events turns timeline lines into events. Bare clock times are on the
+// day of the start time, in its zone; a clock time earlier than the one
+// before it is on the next day (a timeline crossing midnight); a dated
+// line ("2025-10-09 00:10") sets the day for the lines after it.
+func (f *tplFill) events(lines []tplLine) {
+	r := f.r
+	on := r.Started
+	var prev time.Time
+	noDay := -1 // first line whose time had no day to go on
+	for _, l := range lines {
+		line := f.d.line(l.at)
+		if l.text == "" && l.who == "" && !tplPlaceholder(l.when) {
+			r.warn(line, "invalid-field", "timeline: %s is not \"HH:MM - event - who\"", tplShort(strings.TrimSpace(f.d.lines[l.at])))
+			continue
+		}
+		when := tplClean(l.when)
+		if inner, ok := tplBracketed(when); ok && !tplMaskRE.MatchString(inner) {
+			when = inner
+		}
+		if tplPlaceholder(when) || tplPlaceholder(l.text) {
+			r.warn(line, "placeholder", "timeline: %s is a template placeholder, not an event", tplShort(strings.TrimSpace(f.d.lines[l.at])))
+			continue
+		}
+		e := Event{Text: l.text, Who: l.who, Line: line}
+		if tplPlaceholder(l.who) || tplBlank(l.who) {
+			e.Who = ""
+		}
+		dated := tplDatedRE.MatchString(when)
+		switch t, err := ParseTime(when, f.opt.Zones, on); {
+		case !dated && on.IsZero():
+			e.Label = when
+			if noDay < 0 {
+				noDay = line
+			}
+		case err != nil:
+			r.warn(line, ruleOf(err), "timeline: %v", err)
+			e.Label = when
+		default:
+			if dated {
+				on = t
+			} else if !prev.IsZero() && t.Before(prev) {
+				t = t.AddDate(0, 0, 1)
+				on = on.AddDate(0, 0, 1)
+			}
+			e.At, prev = t, t
+		}
+		r.Timeline = append(r.Timeline, e)
+	}
+	if noDay > 0 {
+		r.warn(noDay, "invalid-time", "timeline: times without a date need the incident's start time, which the report does not give")
+	}
+}
+
+// ---------------------------------------------------------------------
+// Action Items table.
+
+var tplActionCols = map[string]string{
+	"action": "title", "action item": "title", "actions": "title", "title": "title", "item": "title",
+	"task": "title", "description": "title", "what": "title",
+	"owner": "owner", "owners": "owner", "assignee": "owner", "assigned to": "owner", "responsible": "owner", "who": "owner",
+	"deadline": "due", "due": "due", "due date": "due", "target date": "due", "target": "due", "by when": "due", "eta": "due",
+	"status": "status", "state": "status",
+	"priority": "priority", "prio": "priority",
+	"link": "link", "links": "link", "issue": "link", "ticket": "link", "tracking": "link", "url": "link", "tracker": "link",
+}
+
+func (f *tplFill) actions() {
+	r := f.r
+	if len(r.ActionItems) > 0 {
+		return
+	}
+	for _, sp := range f.d.spans("action items", "follow up items", "follow ups", "actions") {
+		for _, t := range f.d.tables(sp) {
+			cols := tplColumns(t.head, tplActionCols, "title", "owner", "due", "status", "priority", "link")
+			if cols["title"] < 0 {
+				continue
+			}
+			f.found = true
+			r.Lines["action_items"] = f.d.line(t.at)
+			noYear := -1
+			example := ""
+			for _, row := range t.rows {
+				if a, ny, ok := f.action(row, cols); ok {
+					r.ActionItems = append(r.ActionItems, a)
+					if ny && noYear < 0 {
+						noYear, example = a.Line, tplCell(row, cols["due"])
+					}
+				}
+			}
+			if noYear > 0 {
+				f.noYear("action_items", noYear, example)
+			}
+			return
+		}
+	}
+}
+
+func (f *tplFill) action(row tplRow, cols map[string]int) (a ActionItem, noYear, ok bool) {
+	line := f.d.line(row.at)
+	empty := true
+	for _, c := range row.cells {
+		if !tplBlank(tplClean(c)) {
+			empty = false
+		}
+	}
+	if empty {
+		return a, false, false
+	}
+	a.Line = line
+	if a.Title = f.value("action_items.title", line, tplCell(row, cols["title"])); a.Title == "" {
+		// A row whose action is a placeholder is the template's example
+		// row; its other cells are not worth separate warnings.
+		return a, false, false
+	}
+	a.Owner = f.value("action_items.owner", line, tplCell(row, cols["owner"]))
+	if cols["due"] >= 0 {
+		noYear = f.dateField("action_items.due", line, tplCell(row, cols["due"]), &a.Due, false)
+	}
+	isStatus := func(s string) bool { return contains(ActionStatuses, normStatus(tplTrimDecor(s))) }
+	if raw := tplCell(row, cols["status"]); tplChoices(raw, isStatus) {
+		f.choices("action_items.status", line, raw)
+	} else if v := f.value("action_items.status", line, raw); v != "" {
+		a.Status = normStatus(tplTrimDecor(v))
+	}
+	if raw := tplCell(row, cols["priority"]); tplChoices(raw, f.isSeverity) {
+		f.choices("action_items.priority", line, raw)
+	} else if v := f.value("action_items.priority", line, raw); v != "" {
+		a.Priority = strings.ToUpper(f.severity(v))
+	}
+	if v := f.value("action_items.link", line, tplCell(row, cols["link"])); v != "" {
+		a.Link = tplLink(v)
+	}
+	return a, noYear, true
+}
+
+var tplLinkRE = regexp.MustCompile(`^\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)$`)
+
+// tplLink takes the destination of "[#123](https://...)" or
+// "<https://...>"; other text (an issue key) is kept as written.
+func tplLink(v string) string {
+	if m := tplLinkRE.FindStringSubmatch(v); m != nil {
+		return m[1]
+	}
+	if strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">") {
+		return v[1 : len(v)-1]
+	}
+	return v
+}
+
+// ---------------------------------------------------------------------
+// Sign-Off table.
+
+var tplReviewerCols = map[string]string{
+	"role": "role", "title": "role", "position": "role",
+	"name": "name", "reviewer": "name", "reviewed by": "name", "approver": "name",
+	"date": "date", "approved": "date", "approval date": "date", "date approved": "date", "signed": "date", "signed on": "date",
+}
+
+func (f *tplFill) reviewers() {
+	r := f.r
+	if len(r.Reviewers) > 0 {
+		return
+	}
+	for _, sp := range f.d.spans("report reviewed by", "reviewed by", "sign off", "signoff", "sign offs", "approvals", "reviewers") {
+		for _, t := range f.d.tables(sp) {
+			cols := tplColumns(t.head, tplReviewerCols, "role", "name", "date")
+			if cols["name"] < 0 {
+				continue
+			}
+			f.found = true
+			r.Lines["reviewers"] = f.d.line(t.at)
+			noYear := -1
+			example := ""
+			for _, row := range t.rows {
+				line := f.d.line(row.at)
+				var rv Reviewer
+				rv.Role = tplClean(tplCell(row, cols["role"]))
+				if tplPlaceholder(rv.Role) || tplBlank(rv.Role) {
+					rv.Role = ""
+				}
+				rv.Name = f.value("reviewers.name", line, tplCell(row, cols["name"]))
+				if cols["date"] >= 0 && f.dateField("reviewers.approved", line, tplCell(row, cols["date"]), &rv.Approved, true) && noYear < 0 {
+					noYear, example = line, tplCell(row, cols["date"])
+				}
+				if rv.Role == "" && rv.Name == "" && rv.Approved.IsZero() {
+					continue
+				}
+				r.Reviewers = append(r.Reviewers, rv)
+			}
+			if noYear > 0 {
+				f.noYear("reviewers", noYear, example)
+			}
+			return
+		}
+	}
+}
+
+// ---------------------------------------------------------------------
+// Post-Mortem Meeting.
+
+var tplMeetingLabels = map[string]string{
+	"date time": "at", "date": "at", "time": "at", "when": "at", "date and time": "at",
+	"attendees": "attendees", "participants": "attendees", "attended": "attendees",
+	"meeting notes": "notes", "notes": "notes",
+}
+
+func (f *tplFill) meeting() {
+	spans := f.d.spans("post mortem meeting", "postmortem meeting", "retrospective meeting", "review meeting")
+	if len(spans) == 0 {
+		return
+	}
+	bs := f.d.firstBullets(spans, tplMeetingLabels)
+	if len(bs) == 0 {
+		return
+	}
+	m := f.r.Meeting
+	if m == nil {
+		m = &Meeting{}
+	}
+	first := 0
+	use := func(b tplBullet) {
+		if first == 0 || f.d.line(b.at) < first {
+			first = f.d.line(b.at)
+		}
+	}
+	if b, ok := bs["at"]; ok && m.At.IsZero() {
+		line := f.d.line(b.at)
+		if v := f.dateValue("meeting.at", line, b.value); v != "" {
+			if t, ok := f.parseTime("meeting.at", line, v, time.Time{}); ok {
+				m.At = t
+				use(b)
+			}
+		}
+	}
+	if b, ok := bs["attendees"]; ok && len(m.Attendees) == 0 {
+		if v := f.value("meeting.attendees", f.d.line(b.at), b.value); v != "" {
+			m.Attendees = tplList(strings.ReplaceAll(v, ";", ","))
+			use(b)
+		}
+	}
+	if b, ok := bs["notes"]; ok && m.Notes == "" {
+		if v := f.value("meeting.notes", f.d.line(b.at), b.value); v != "" {
+			m.Notes = v
+			use(b)
+		}
+	}
+	if first > 0 {
+		f.r.Meeting = m
+		f.set("meeting", first)
+	}
+}
+
+// ---------------------------------------------------------------------
+// Impact Assessment.
+
+var tplImpactLabels = map[string]string{
+	"total users": "users", "total users affected": "users", "users affected": "users", "affected users": "users",
+	"total customers": "users", "customers affected": "users", "affected customers": "users",
+	"total estimated loss": "revenue", "estimated loss": "revenue", "total loss": "revenue",
+	"revenue loss": "revenue", "total revenue impact": "revenue", "estimated revenue loss": "revenue",
+	"data loss": "data_loss",
+	"data exposure": "data_exposure",
+}
+
+var (
+	tplIntRE   = regexp.MustCompile(`\d[\d,]*`)
+	tplMoneyRE = regexp.MustCompile(`(\d[\d,]*(?:\.\d+)?)\s?([kKmM]\b)?`)
+)
+
+func (f *tplFill) impact() {
+	r := f.r
+	spans := append(f.d.spans("impact assessment", "impact"), f.d.all())
+	bs := f.d.firstBullets(spans, tplImpactLabels)
+	im := &r.Impact
+	if b, ok := bs["users"]; ok && im.Users == nil {
+		key, line := "impact.users", f.d.line(b.at)
+		if v := f.value(key, line, b.value); v != "" {
+			if n, ok := tplNone(v); ok && !n {
+				zero := 0
+				im.Users = &zero
+				f.impactSet(key, line)
+			} else if s := tplIntRE.FindString(v); s == "" {
+				r.warn(line, "invalid-field", "%s: %s has no number of users", key, tplShort(v))
+			} else if n, err := strconv.Atoi(strings.ReplaceAll(s, ",", "")); err != nil {
+				r.warn(line, "invalid-field", "%s: %s is not a number of users", key, tplShort(s))
+			} else {
+				im.Users = &n
+				f.impactSet(key, line)
+			}
+		}
+	}
+	if b, ok := bs["revenue"]; ok && im.Revenue == nil {
+		key, line := "impact.revenue", f.d.line(b.at)
+		if v := f.value(key, line, b.value); v != "" {
+			if n, ok := tplNone(v); ok && !n {
+				zero := 0.0
+				im.Revenue = &zero
+				f.impactSet(key, line)
+			} else if m := tplMoneyRE.FindStringSubmatch(v); m == nil {
+				r.warn(line, "invalid-field", "%s: %s has no amount", key, tplShort(v))
+			} else if x, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64); err != nil {
+				r.warn(line, "invalid-field", "%s: %s is not an amount", key, tplShort(m[0]))
+			} else {
+				switch strings.ToLower(m[2]) {
+				case "k":
+					x *= 1e3
+				case "m":
+					x *= 1e6
+				}
+				im.Revenue = &x
+				f.impactSet(key, line)
+			}
+		}
+	}
+	f.flag(bs, "data_loss", "impact.data_loss", &im.DataLoss, f.impactSet)
+	f.flag(bs, "data_exposure", "impact.data_exposure", &im.DataExposure, f.impactSet)
+}
+
+func (f *tplFill) impactSet(key string, line int) {
+	f.set(key, line)
+	f.mark("impact", line)
+}
+
+// flag fills a yes/no field from a bullet: "None (...)", "No" are false,
+// "Yes", and any other description of what happened, true.
+func (f *tplFill) flag(bs map[string]tplBullet, field, key string, dst **bool, set func(string, int)) {
+	b, ok := bs[field]
+	if !ok || *dst != nil {
+		return
+	}
+	line := f.d.line(b.at)
+	v := f.value(key, line, b.value)
+	if v == "" {
+		return
+	}
+	val, known := tplNone(v)
+	if !known {
+		switch strings.ToLower(tplFirstWord(v)) {
+		case "unknown", "unclear", "pending", "tbd", "investigating":
+			return
+		}
+		val = true
+	}
+	*dst = &val
+	set(key, line)
+}
+
+// tplNone reads a yes/no answer from its first word; known is false when
+// the value is neither (a description of what happened).
+func tplNone(v string) (val, known bool) {
+	switch strings.ToLower(tplFirstWord(v)) {
+	case "none", "no", "false", "nothing", "nope", "n", "0", "zero", "not":
+		return false, true
+	case "yes", "true", "y":
+		return true, true
+	}
+	return false, false
+}
+
+func tplFirstWord(v string) string {
+	ws := tplWords(v)
+	if len(ws) == 0 {
+		return ""
+	}
+	return ws[0]
+}
+
+// ---------------------------------------------------------------------
+// Security Considerations.
+
+// tplTicks are the ways a ticked or empty box is written: Markdown task
+// boxes, the symbols, and the same symbols after a UTF-8 → Mac Roman
+// round trip (the seed template's "‚òê Yes ‚òë No") or a Windows-1252 one.
+var tplTicks = []struct {
+	s  string
+	on bool
+}{
+	{"[x]", true}, {"[X]", true}, {"[ ]", false},
+	{"☑", true}, {"☒", true}, {"✅", true}, {"✔", true}, {"✓", true},
+	{"☐", false}, {"⬜", false}, {"❌", false}, {"✗", false}, {"✘", false},
+	{"‚òë", true}, {"‚òí", true}, {"‚úÖ", true}, {"‚úî", true}, {"‚úì", true},
+	{"‚òê", false}, {"‚¨ú", false}, {"‚ùå", false}, {"‚úó", false}, {"‚úò", false},
+	{"â˜‘", true}, {"â˜’", true}, {"âœ…", true}, {"âœ”", true}, {"âœ“", true},
+	{"â˜\u0090", false}, {"â˜\ufffd", false}, {"â¬œ", false}, {"âœ—", false}, {"âœ˜", false},
+}
+
+// tplAnswer reads a "☑ Yes ☐ No" line: each box labels the words after
+// it. ok is false when the line has no box labelled yes or no.
+func tplAnswer(l string) (yes, no, ok bool) {
+	type box struct {
+		at, end int
+		on      bool
+	}
+	var boxes []box
+	for i := 0; i < len(l); {
+		if c := l[i]; c != '[' && c != 0xE2 && c != 0xC3 {
+			i++
+			continue
+		}
+		n := 0
+		for _, t := range tplTicks {
+			if strings.HasPrefix(l[i:], t.s) {
+				boxes = append(boxes, box{i, i + len(t.s), t.on})
+				n = len(t.s)
+				break
+			}
+		}
+		i += max(n, 1)
+	}
+	for k, b := range boxes {
+		end := len(l)
+		if k+1 < len(boxes) {
+			end = boxes[k+1].at
+		}
+		switch tplFirstWord(l[b.end:end]) {
+		case "yes":
+			ok, yes = true, yes || b.on
+		case "no":
+			ok, no = true, no || b.on
+		}
+	}
+	return yes, no, ok
+}
+
+var tplSecurityLabels = map[string]string{
+	"pii accessed": "pii", "pii": "pii", "pii exposed": "pii", "personal data accessed": "pii", "personal data": "pii",
+	"payment data accessed": "payment_data", "payment data": "payment_data", "payment data exposed": "payment_data",
+	"card data accessed": "payment_data",
+	"regulatory notifications required": "regulatory_notification", "regulatory notification required": "regulatory_notification",
+	"regulatory notifications": "regulatory_notification", "regulatory notification": "regulatory_notification",
+}
+
+func (f *tplFill) security() {
+	r := f.r
+	s := &r.Security
+	question := f.d.spans("was this a security incident", "security incident")
+	section := f.d.spans("security considerations", "security")
+	if s.Incident == nil {
+		f.securityAnswer(append(question, section...))
+	}
+	if s.Explanation == "" {
+		f.explanation(append(question, section...))
+	}
+	set := func(key string, line int) {
+		f.set(key, line)
+		f.mark("security", line)
+	}
+	bs := f.d.firstBullets(append(append(section, f.d.spans("customer data handling", "data handling")...), f.d.all()), tplSecurityLabels)
+	f.flag(bs, "pii", "security.pii", &s.PII, set)
+	f.flag(bs, "payment_data", "security.payment_data", &s.PaymentData, set)
+	f.flag(bs, "regulatory_notification", "security.regulatory_notification", &s.RegulatoryNotification, set)
+}
+
+func (f *tplFill) securityAnswer(spans []tplSpan) {
+	const key = "security.incident"
+	for _, sp := range spans {
+		for i := sp.from; i < sp.to; i++ {
+			if f.d.fenced[i] {
+				continue
+			}
+			yes, no, ok := tplAnswer(f.d.lines[i])
+			if !ok {
+				continue
+			}
+			line := f.d.line(i)
+			f.found = true
+			switch {
+			case yes && no:
+				f.r.warn(line, "invalid-field", "%s: both Yes and No are ticked", key)
+			case !yes && !no:
+				f.r.warn(line, "placeholder", "%s: neither Yes nor No is ticked", key)
+			default:
+				f.r.Security.Incident = &yes
+				f.set(key, line)
+				f.r.Lines["security"] = line
+				return
+			}
+			f.mark(key, line)
+			f.mark("security", line)
+			return
+		}
+	}
+	// Without boxes, a plain "Yes" or "No" right under the question is
+	// the answer.
+	for _, sp := range f.d.spans("was this a security incident") {
+		for i := sp.from; i < sp.to; i++ {
+			t := strings.TrimSpace(f.d.lines[i])
+			if t == "" || f.d.fenced[i] {
+				continue
+			}
+			if v, known := tplNone(t); known && len(tplWords(t)) <= 12 {
+				f.found = true
+				f.r.Security.Incident = &v
+				f.set(key, f.d.line(i))
+				f.r.Lines["security"] = f.d.line(i)
+			}
+			return
+		}
+	}
+}
+
+// explanation reads "**Explanation:**" and the value on its line or the
+// blockquote (or paragraph) under it.
+func (f *tplFill) explanation(spans []tplSpan) {
+	const key = "security.explanation"
+	d := f.d
+	for _, sp := range spans {
+		for i := sp.from; i < sp.to; i++ {
+			if d.fenced[i] {
+				continue
+			}
+			k, v, ok := tplLabel(strings.TrimLeft(d.lines[i], "#> "), true)
+			if !ok || k != "explanation" {
+				continue
+			}
+			line := d.line(i)
+			if v == "" {
+				var parts []string
+				j := i + 1
+				for j < sp.to && strings.TrimSpace(d.lines[j]) == "" {
+					j++
+				}
+				quote := j < sp.to && strings.HasPrefix(strings.TrimSpace(d.lines[j]), ">")
+				for ; j < sp.to && !d.fenced[j]; j++ {
+					t := strings.TrimSpace(d.lines[j])
+					if quote {
+						if !strings.HasPrefix(t, ">") {
+							break
+						}
+						t = strings.TrimSpace(strings.TrimPrefix(t, ">"))
+					} else if t == "" || strings.HasPrefix(t, "#") {
+						break
+					}
+					parts = append(parts, t)
+				}
+				v = strings.TrimSpace(strings.Join(parts, "\n"))
+				if v != "" {
+					line = d.line(i + 1)
+				}
+			}
+			if v = f.value(key, line, v); v != "" {
+				f.r.Security.Explanation = v
+				f.set(key, line)
+			}
+			return
+		}
+	}
+}
+
+// ---------------------------------------------------------------------
+// Attachments.
+
+var tplFileRE = regexp.MustCompile(`^[^\s/\\][^\s]*\.[A-Za-z0-9]{1,8}$`)
+
+func (f *tplFill) attachments() {
+	r := f.r
+	if len(r.Attachments) > 0 {
+		return
+	}
+	for _, sp := range f.d.spans("attachments", "attachment") {
+		items := f.d.items(sp)
+		if len(items) == 0 {
+			continue
+		}
+		f.found = true
+		for _, it := range items {
+			line := f.d.line(it.at)
+			names := tplFiles(it.cells[0])
+			if len(names) == 0 {
+				if tplPlaceholder(it.cells[0]) || tplPlaceholder(tplAfterColon(it.cells[0])) {
+					r.warn(line, "placeholder", "attachments: %s is a template placeholder, not a file", tplShort(it.cells[0]))
+				}
+				continue
+			}
+			for _, n := range names {
+				if tplPlaceholder(n) {
+					r.warn(line, "placeholder", "attachments: %s is a template placeholder, not a file", tplShort(n))
+					continue
+				}
+				r.Attachments = append(r.Attachments, n)
+				f.mark("attachments", line)
+			}
+		}
+		return
+	}
+}
+
+func tplAfterColon(s string) string {
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		return strings.TrimSpace(s[i+1:])
+	}
+	return s
+}
+
+// tplFiles takes the file names of an attachment item: its code spans
+// (the template's form), else a link destination, else a lone file name
+// after the last colon.
+func tplFiles(s string) []string {
+	var out []string
+	parts := strings.Split(s, "`")
+	for k := 1; k+1 < len(parts); k += 2 {
+		if n := strings.TrimSpace(parts[k]); n != "" {
+			out = append(out, n)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if i := strings.Index(s, "]("); i >= 0 {
+		if j := strings.IndexByte(s[i+2:], ')'); j > 0 {
+			if dest := strings.TrimSpace(s[i+2 : i+2+j]); dest != "" && !strings.Contains(dest, "://") {
+				return []string{strings.Trim(dest, "<>")}
+			}
+		}
+	}
+	if n := tplAfterColon(s); tplFileRE.MatchString(n) && !strings.Contains(n, "://") {
+		return []string{n}
+	}
+	return nil
+}

@@ -154,6 +154,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		if err := tpl.Execute(&buf, "404", p); err != nil {
 			return fmt.Errorf("render 404.html: %w", err)
 		}
+		w.pages.Add(1)
 		return w.file("404.html", buf.Bytes())
 	})
 	g.Go(func() error { return w.static(in.Theme) })
