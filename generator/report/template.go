@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -64,8 +65,13 @@ type tplDoc struct {
 	lines  []string
 	fenced []bool // inside a fenced code block, fence lines included
 	heads  []tplHead
+	fences []tplFence
 	base   int // file line of lines[0]
 }
+
+// tplFence is a fenced code block: lines[open] is the opening fence,
+// lines[close] the closing one (len(lines) when it is never closed).
+type tplFence struct{ open, close int }
 
 type tplHead struct {
 	at    int // index into lines
@@ -89,6 +95,7 @@ func tplParse(body []byte, base int) *tplDoc {
 		if fenceLen > 0 {
 			d.fenced[i] = true
 			if tplFenceClose(l, fenceCh, fenceLen) {
+				d.fences[len(d.fences)-1].close = i
 				fenceLen = 0
 			}
 			continue
@@ -96,6 +103,7 @@ func tplParse(body []byte, base int) *tplDoc {
 		if ch, n, ok := tplFenceOpen(l); ok {
 			d.fenced[i] = true
 			fenceCh, fenceLen = ch, n
+			d.fences = append(d.fences, tplFence{i, len(d.lines)})
 			continue
 		}
 		if level, text, ok := tplATX(l); ok {
@@ -547,15 +555,20 @@ func tplShort(s string) string {
 
 // mark points key at line when nothing else does yet, so that a later
 // "missing" warning lands on the template row that should hold it.
+// Keys of one list entry ("action_items[2].due") name themselves in
+// messages only: the entry carries its own line.
 func (f *tplFill) mark(key string, line int) {
-	if _, ok := f.r.Lines[key]; !ok {
+	if _, ok := f.r.Lines[key]; !ok && !strings.Contains(key, "[") {
 		f.r.Lines[key] = line
 	}
 }
 
+// set records that key was filled from the template at line.
 func (f *tplFill) set(key string, line int) {
-	f.r.Lines[key] = line
 	f.found = true
+	if !strings.Contains(key, "[") {
+		f.r.Lines[key] = line
+	}
 }
 
 // value cleans a raw template value for key at a file line; it returns ""
@@ -753,7 +766,7 @@ var tplMetaRows = map[string]string{
 	"report author": "author", "author": "author", "written by": "author",
 	"report date": "report_date", "date of report": "report_date",
 	"services": "services", "affected services": "services", "services affected": "services",
-	"tags": "tags",
+	"tags":    "tags",
 	"related": "related", "related incidents": "related",
 }
 
@@ -836,6 +849,7 @@ func (f *tplFill) metadata() {
 		if v := f.value("duration", line("duration"), raw); v != "" {
 			r.StatedDuration = v
 			r.StatedDurationLine = line("duration")
+			f.set("duration", line("duration"))
 		}
 	}
 	str("commander", &r.Commander)
@@ -949,22 +963,16 @@ func (f *tplFill) timeline() {
 // column, else list items or lines that start with a time.
 func (f *tplFill) timelineLines(sp tplSpan) (out []tplLine, at int, ok bool) {
 	d := f.d
-	for i := sp.from; i < sp.to; i++ {
-		if _, _, open := tplFenceOpen(d.lines[i]); !open || !d.fenced[i] || (i > 0 && d.fenced[i-1] && i-1 >= sp.from && !tplFenceClosesAt(d, i-1)) {
+	for _, fc := range d.fences {
+		if fc.open < sp.from || fc.open >= sp.to {
 			continue
 		}
-		for j := i + 1; j < sp.to && d.fenced[j]; j++ {
-			if j+1 >= len(d.lines) || !d.fenced[j+1] || tplFenceIsClose(d, i, j) {
-				if tplFenceIsClose(d, i, j) {
-					break
-				}
+		for j := fc.open + 1; j < min(fc.close, sp.to); j++ {
+			if strings.TrimSpace(d.lines[j]) != "" {
+				out = append(out, f.splitEvent(d.lines[j], j))
 			}
-			if strings.TrimSpace(d.lines[j]) == "" {
-				continue
-			}
-			out = append(out, f.splitEvent(d.lines[j], j))
 		}
-		return out, i, true
+		return out, fc.open, true
 	}
 	for _, t := range d.tables(sp) {
 		cols := tplColumns(t.head, tplTimelineCols, "at", "event", "who")
@@ -997,19 +1005,6 @@ func (f *tplFill) timelineLines(sp tplSpan) (out []tplLine, at int, ok bool) {
 		out = append(out, f.splitEvent(s, i))
 	}
 	return out, at, ok
-}
-
-// tplFenceClosesAt reports whether line i closes a fence (a fence line
-// whose predecessor is fenced), so a fence opening right after another
-// block's closing line is still seen as an opening.
-func tplFenceClosesAt(d *tplDoc, i int) bool {
-	return i+1 < len(d.fenced) && d.fenced[i] && !d.fenced[i+1]
-}
-
-// tplFenceIsClose reports whether line j closes the fence opened at i.
-func tplFenceIsClose(d *tplDoc, i, j int) bool {
-	ch, n, _ := tplFenceOpen(d.lines[i])
-	return tplFenceClose(d.lines[j], ch, n)
 }
 
 // splitEvent reads "TIME - event - who". The who is after the last
@@ -1117,7 +1112,7 @@ func (f *tplFill) actions() {
 			noYear := -1
 			example := ""
 			for _, row := range t.rows {
-				if a, ny, ok := f.action(row, cols); ok {
+				if a, ny, ok := f.action(fmt.Sprintf("action_items[%d]", len(r.ActionItems)), row, cols); ok {
 					r.ActionItems = append(r.ActionItems, a)
 					if ny && noYear < 0 {
 						noYear, example = a.Line, tplCell(row, cols["due"])
@@ -1132,7 +1127,9 @@ func (f *tplFill) actions() {
 	}
 }
 
-func (f *tplFill) action(row tplRow, cols map[string]int) (a ActionItem, noYear, ok bool) {
+// action reads one row of the action items table; key names the item in
+// messages, as front matter does.
+func (f *tplFill) action(key string, row tplRow, cols map[string]int) (a ActionItem, noYear, ok bool) {
 	line := f.d.line(row.at)
 	empty := true
 	for _, c := range row.cells {
@@ -1144,27 +1141,27 @@ func (f *tplFill) action(row tplRow, cols map[string]int) (a ActionItem, noYear,
 		return a, false, false
 	}
 	a.Line = line
-	if a.Title = f.value("action_items.title", line, tplCell(row, cols["title"])); a.Title == "" {
+	if a.Title = f.value(key+".title", line, tplCell(row, cols["title"])); a.Title == "" {
 		// A row whose action is a placeholder is the template's example
 		// row; its other cells are not worth separate warnings.
 		return a, false, false
 	}
-	a.Owner = f.value("action_items.owner", line, tplCell(row, cols["owner"]))
+	a.Owner = f.value(key+".owner", line, tplCell(row, cols["owner"]))
 	if cols["due"] >= 0 {
-		noYear = f.dateField("action_items.due", line, tplCell(row, cols["due"]), &a.Due, false)
+		noYear = f.dateField(key+".due", line, tplCell(row, cols["due"]), &a.Due, false)
 	}
 	isStatus := func(s string) bool { return contains(ActionStatuses, normStatus(tplTrimDecor(s))) }
 	if raw := tplCell(row, cols["status"]); tplChoices(raw, isStatus) {
-		f.choices("action_items.status", line, raw)
-	} else if v := f.value("action_items.status", line, raw); v != "" {
+		f.choices(key+".status", line, raw)
+	} else if v := f.value(key+".status", line, raw); v != "" {
 		a.Status = normStatus(tplTrimDecor(v))
 	}
 	if raw := tplCell(row, cols["priority"]); tplChoices(raw, f.isSeverity) {
-		f.choices("action_items.priority", line, raw)
-	} else if v := f.value("action_items.priority", line, raw); v != "" {
+		f.choices(key+".priority", line, raw)
+	} else if v := f.value(key+".priority", line, raw); v != "" {
 		a.Priority = strings.ToUpper(f.severity(v))
 	}
-	if v := f.value("action_items.link", line, tplCell(row, cols["link"])); v != "" {
+	if v := f.value(key+".link", line, tplCell(row, cols["link"])); v != "" {
 		a.Link = tplLink(v)
 	}
 	return a, noYear, true
@@ -1215,8 +1212,9 @@ func (f *tplFill) reviewers() {
 				if tplPlaceholder(rv.Role) || tplBlank(rv.Role) {
 					rv.Role = ""
 				}
-				rv.Name = f.value("reviewers.name", line, tplCell(row, cols["name"]))
-				if cols["date"] >= 0 && f.dateField("reviewers.approved", line, tplCell(row, cols["date"]), &rv.Approved, true) && noYear < 0 {
+				key := fmt.Sprintf("reviewers[%d]", len(r.Reviewers))
+				rv.Name = f.value(key+".name", line, tplCell(row, cols["name"]))
+				if cols["date"] >= 0 && f.dateField(key+".approved", line, tplCell(row, cols["date"]), &rv.Approved, true) && noYear < 0 {
 					noYear, example = line, tplCell(row, cols["date"])
 				}
 				if rv.Role == "" && rv.Name == "" && rv.Approved.IsZero() {
@@ -1295,7 +1293,7 @@ var tplImpactLabels = map[string]string{
 	"total customers": "users", "customers affected": "users", "affected customers": "users",
 	"total estimated loss": "revenue", "estimated loss": "revenue", "total loss": "revenue",
 	"revenue loss": "revenue", "total revenue impact": "revenue", "estimated revenue loss": "revenue",
-	"data loss": "data_loss",
+	"data loss":     "data_loss",
 	"data exposure": "data_exposure",
 }
 
@@ -1462,7 +1460,7 @@ func tplAnswer(l string) (yes, no, ok bool) {
 var tplSecurityLabels = map[string]string{
 	"pii accessed": "pii", "pii": "pii", "pii exposed": "pii", "personal data accessed": "pii", "personal data": "pii",
 	"payment data accessed": "payment_data", "payment data": "payment_data", "payment data exposed": "payment_data",
-	"card data accessed": "payment_data",
+	"card data accessed":                "payment_data",
 	"regulatory notifications required": "regulatory_notification", "regulatory notification required": "regulatory_notification",
 	"regulatory notifications": "regulatory_notification", "regulatory notification": "regulatory_notification",
 }

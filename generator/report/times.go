@@ -9,7 +9,7 @@ import (
 
 // Zones tells time parsing how to read times without an explicit offset.
 type Zones struct {
-	Location *time.Location           // the config timezone
+	Location *time.Location            // the config timezone
 	Offsets  map[string]*time.Location // upper-case abbreviation → zone
 	// Ambiguous abbreviations are refused with the explanation given.
 	Ambiguous map[string]string

@@ -144,7 +144,7 @@ func urlSegment(id string) string {
 }
 
 // newEntries computes the entries of rs (sorted newest first).
-func newEntries(rs []*report.Report, cfg *config.Site, today time.Time) []*Entry {
+func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool) []*Entry {
 	out := make([]*Entry, len(rs))
 	for i, r := range rs {
 		e := &Entry{Report: r, URL: entryURL(r.ID)}
@@ -198,6 +198,9 @@ func newEntries(rs []*report.Report, cfg *config.Site, today time.Time) []*Entry
 	for _, e := range out {
 		for _, id := range e.Report.Related {
 			o, ok := byID[id]
+			if !ok && public {
+				continue // it may be an internal report: not even its ID is shown
+			}
 			if !ok {
 				e.RelatedLinks = append(e.RelatedLinks, Link{Title: id, Missing: true})
 				continue

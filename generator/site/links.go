@@ -77,11 +77,16 @@ func (l *linker) forReport(e *Entry, diag func(report.Diagnostic)) (markdown.Lin
 			return relFrom(e.URL, other.URL) + frag
 		}
 		rel := strings.TrimPrefix(target, dir+"/")
-		if rel != target && add(rel) {
+		if rel != target && !strings.EqualFold(path.Ext(rel), ".md") && add(rel) {
 			return dest
 		}
 		diag(report.Diagnostic{Path: e.Path, Line: e.BodyLine, Severity: "warning", Rule: "broken-link",
-			Message: "link to " + dest + " does not lead to a report or a file beside this report"})
+			Message: "link to " + dest + " does not lead to a published report or a file beside this report"})
+		// A Markdown file that is not a published report may be an
+		// internal one: its name must not reach the page.
+		if strings.EqualFold(path.Ext(target), ".md") {
+			return "#"
+		}
 		return dest
 	}
 	return resolve, func() []fileCopy { return copies }

@@ -65,7 +65,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	rs := append([]*report.Report(nil), in.Reports...)
 	report.Sort(rs)
 	today := in.Now.In(loc)
-	entries := newEntries(rs, in.Config, today)
+	entries := newEntries(rs, in.Config, today, in.Public)
 	info := &Info{
 		Title:         in.Config.Title,
 		Description:   in.Config.Description,
