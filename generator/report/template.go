@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -421,6 +422,7 @@ func tplLabel(s string, plain bool) (key, value string, ok bool) {
 // label in the first of spans that has one.
 func (d *tplDoc) firstBullets(spans []tplSpan, names map[string]string) map[string]tplBullet {
 	out := map[string]tplBullet{}
+	fields := tplUniq(names)
 	for _, sp := range spans {
 		for _, b := range d.bullets(sp) {
 			if field, ok := names[b.key]; ok {
@@ -429,7 +431,7 @@ func (d *tplDoc) firstBullets(spans []tplSpan, names map[string]string) map[stri
 				}
 			}
 		}
-		if len(out) == len(tplUniq(names)) {
+		if len(out) == len(fields) {
 			break
 		}
 	}
@@ -770,11 +772,22 @@ var tplMetaRows = map[string]string{
 	"related": "related", "related incidents": "related",
 }
 
+// tplMetaHeads are first-column headers of a metadata table.
+var tplMetaHeads = map[string]bool{"field": true, "property": true, "key": true, "attribute": true, "metadata": true}
+
 func (f *tplFill) metadata() {
 	r := f.r
 	rows := map[string]tplRow{}
-	for _, sp := range append(f.d.spans("incident metadata", "metadata"), f.d.all()) {
+	spans := f.d.spans("incident metadata", "metadata")
+	whole := len(spans)
+	for k, sp := range append(spans, f.d.all()) {
 		for _, t := range f.d.tables(sp) {
+			// Outside its section only a "Field | Value" table is the
+			// metadata: a sign-off table also has an "Incident
+			// Commander" row, naming a reviewer.
+			if k == whole && (len(t.head) == 0 || !tplMetaHeads[t.head[0]]) {
+				continue
+			}
 			for _, row := range t.rows {
 				if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
 					if _, dup := rows[key]; !dup {
@@ -963,10 +976,10 @@ func (f *tplFill) timeline() {
 // column, else list items or lines that start with a time.
 func (f *tplFill) timelineLines(sp tplSpan) (out []tplLine, at int, ok bool) {
 	d := f.d
-	for _, fc := range d.fences {
-		if fc.open < sp.from || fc.open >= sp.to {
-			continue
-		}
+	// Fences are in document order: find the first one in sp without
+	// walking all of them for every candidate section.
+	if k := sort.Search(len(d.fences), func(k int) bool { return d.fences[k].open >= sp.from }); k < len(d.fences) && d.fences[k].open < sp.to {
+		fc := d.fences[k]
 		for j := fc.open + 1; j < min(fc.close, sp.to); j++ {
 			if strings.TrimSpace(d.lines[j]) != "" {
 				out = append(out, f.splitEvent(d.lines[j], j))
@@ -1468,19 +1481,21 @@ var tplSecurityLabels = map[string]string{
 func (f *tplFill) security() {
 	r := f.r
 	s := &r.Security
-	question := f.d.spans("was this a security incident", "security incident")
 	section := f.d.spans("security considerations", "security")
+	// The question's own section first, then the whole security section.
+	answer := append(f.d.spans("was this a security incident", "security incident"), section...)
 	if s.Incident == nil {
-		f.securityAnswer(append(question, section...))
+		f.securityAnswer(answer)
 	}
 	if s.Explanation == "" {
-		f.explanation(append(question, section...))
+		f.explanation(answer)
 	}
 	set := func(key string, line int) {
 		f.set(key, line)
 		f.mark("security", line)
 	}
-	bs := f.d.firstBullets(append(append(section, f.d.spans("customer data handling", "data handling")...), f.d.all()), tplSecurityLabels)
+	data := append(append(f.d.spans("customer data handling", "data handling"), section...), f.d.all())
+	bs := f.d.firstBullets(data, tplSecurityLabels)
 	f.flag(bs, "pii", "security.pii", &s.PII, set)
 	f.flag(bs, "payment_data", "security.payment_data", &s.PaymentData, set)
 	f.flag(bs, "regulatory_notification", "security.regulatory_notification", &s.RegulatoryNotification, set)

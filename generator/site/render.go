@@ -177,7 +177,6 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 type writer struct {
 	dir          string
 	pages, files atomic.Int64
-	mkdirMu      sync.Mutex
 }
 
 func (w *writer) page(tpl *Templates, p *Page) error {
