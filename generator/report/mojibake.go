@@ -25,7 +25,7 @@ var macByte = func() map[rune]byte {
 // three or more bytes (symbols and emoji, never accented letters) are
 // replaced, so ordinary text such as "Café" or "Zürich" is left alone.
 func Demojibake(s string) string {
-	if !strings.ContainsAny(s, "\uf8ffü‚Ô") {
+	if !strings.ContainsAny(s, "\uf8ffü‚Ô√¬") {
 		return s
 	}
 	var b strings.Builder

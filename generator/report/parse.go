@@ -49,7 +49,7 @@ func Normalize(data []byte) []byte {
 		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 	}
-	if bytes.Contains(data, []byte("\uf8ff")) || bytes.Contains(data, []byte("‚")) || bytes.Contains(data, []byte("Ô")) {
+	if bytes.ContainsAny(data, "\uf8ff‚Ô√¬") {
 		data = []byte(Demojibake(string(data)))
 	}
 	return data
@@ -153,6 +153,11 @@ func yamlError(p string, err error, opening int) error {
 	first := strings.SplitN(msg, "\n", 2)[0]
 	if m := yamlLineRE.FindStringSubmatch(first); m != nil {
 		n, _ := strconv.Atoi(m[1])
+		// yaml.v3 counts lines from 1 for scanner errors but from 0 for
+		// parser errors, which all start with "did not find expected".
+		if strings.HasPrefix(m[2], "did not find expected") {
+			n++
+		}
 		return &FileError{Path: p, Line: opening + n, Msg: "invalid YAML in front matter: " + m[2]}
 	}
 	return &FileError{Path: p, Line: opening, Msg: "invalid YAML in front matter: " + strings.TrimPrefix(first, "yaml: ")}
@@ -313,10 +318,18 @@ func (p *fm) list(key string, n node) []string {
 		return nil
 	}
 	var out []string
+	nested := false
 	for _, c := range v.Content {
+		if c = deref(c); c != nil && c.Kind != yaml.ScalarNode {
+			nested = true
+			continue
+		}
 		if s := p.scalar(key, c); s != "" {
 			out = append(out, s)
 		}
+	}
+	if nested {
+		p.r.warn(n.line, "invalid-field", "%s: want a list of single values; nested lists and mappings are ignored", key)
 	}
 	return out
 }
