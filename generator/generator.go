@@ -60,7 +60,13 @@ func (r *Result) Summary() string {
 	if r.Reports == 1 {
 		rep = "report"
 	}
-	return fmt.Sprintf("built %d %s, %d pages (%d %s) in %s → %s", r.Reports, rep, r.Pages, r.Warnings, warn, round(r.Elapsed), r.Out)
+	counts := fmt.Sprintf("%d %s", r.Warnings, warn)
+	if r.Errors == 1 {
+		counts = "1 error, " + counts
+	} else if r.Errors > 1 {
+		counts = fmt.Sprintf("%d errors, %s", r.Errors, counts)
+	}
+	return fmt.Sprintf("built %d %s, %d pages (%s) in %s → %s", r.Reports, rep, r.Pages, counts, round(r.Elapsed), r.Out)
 }
 
 func round(d time.Duration) time.Duration {
@@ -223,14 +229,16 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 				if !errors.As(err, &fe) {
 					return err
 				}
-				d := report.Diagnostic{Path: fe.Path, Line: fe.Line, Severity: "error", Rule: "invalid-file", Message: fe.Msg}
-				mu.Lock()
-				set.Errors = append(set.Errors, d)
-				mu.Unlock()
 				if !cfg.KeepGoing {
+					mu.Lock()
+					set.Errors = append(set.Errors, report.Diagnostic{Path: fe.Path, Line: fe.Line, Severity: "error", Rule: "invalid-file", Message: fe.Msg})
+					mu.Unlock()
 					return nil
 				}
-				r = fallback(rel, d, opt)
+				// Published as internal: what it says about its own
+				// visibility could not be read.
+				data, _ := os.ReadFile(p)
+				r = report.Fallback(rel, data, fe)
 			}
 			reports[i] = r
 			return nil
@@ -260,14 +268,6 @@ func readReport(abs, rel string, opt report.Options) (*report.Report, error) {
 		return nil, &report.FileError{Path: rel, Msg: "cannot read: " + err.Error()}
 	}
 	return report.Parse(rel, data, opt)
-}
-
-// fallback is what --keep-going publishes for a file that cannot be
-// parsed: its name as ID and title, and the error shown on its page.
-func fallback(rel string, d report.Diagnostic, opt report.Options) *report.Report {
-	r, _ := report.Parse(rel, nil, opt)
-	r.Diagnostics = append([]report.Diagnostic{d}, r.Diagnostics...)
-	return r
 }
 
 // crossCheck finds problems that need all reports: duplicate IDs.

@@ -114,6 +114,39 @@ func invalidAt(b []byte) int {
 	return len(b)
 }
 
+// Fallback is the report published for a file Parse refused, when the
+// build is told to keep going: its name gives the ID, its Markdown after
+// any front matter is the body, and the error is its one diagnostic.
+func Fallback(relPath string, data []byte, err *FileError) *Report {
+	r := &Report{Path: relPath, Lines: map[string]int{}, Layout: "front-matter", Status: "draft", Visibility: "internal"}
+	r.Diagnostics = []Diagnostic{diag(relPath, err.Line, "error", "invalid-file", "%s", err.Msg)}
+	if bytes.IndexByte(data, 0) < 0 && len(data) <= MaxSize {
+		data = bytes.ToValidUTF8(Normalize(data), []byte("\uFFFD"))
+		r.Body, r.BodyLine = data, 1
+		if firstLineIs(data, "---") {
+			// skip to the line after the closing ---, if there is one
+			lines := bytes.SplitAfter(data, []byte("\n"))
+			for i := 1; i < len(lines); i++ {
+				if string(bytes.TrimSpace(lines[i])) == "---" {
+					r.Body = bytes.Join(lines[i+1:], nil)
+					r.BodyLine = i + 2
+					break
+				}
+			}
+		}
+	}
+	name := path.Base(relPath)
+	r.ID = IDFromName(name)
+	if r.ID == "" {
+		r.ID = strings.TrimSuffix(name, path.Ext(name))
+	}
+	r.Title = firstHeading(r.Body)
+	if r.Title == "" {
+		r.Title = r.ID
+	}
+	return r
+}
+
 // openingLine is the 1-based line of the first non-blank line.
 func openingLine(data []byte) int {
 	line := 1
@@ -637,8 +670,8 @@ func (r *Report) finish(opt Options) {
 		r.warn(line("visibility"), "invalid-field", "visibility %q is not public or internal; treated as internal", r.Visibility)
 		r.Visibility = "internal"
 	}
-	if r.Started.IsZero() {
-		r.warn(line("started"), "missing-field", "no start time")
+	if _, given := r.Lines["started"]; r.Started.IsZero() && !given {
+		r.warn(1, "missing-field", "no start time")
 	}
 	if r.Resolved.IsZero() && r.Status == "final" {
 		r.warn(line("resolved"), "missing-field", "final report without a resolution time")
