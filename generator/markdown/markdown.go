@@ -245,10 +245,10 @@ func (e *escaper) block(w util.BufWriter, src []byte, n ast.Node, entering bool)
 	_, _ = w.WriteString(`<pre class="raw-html"><code>`)
 	for i := 0; i < b.Lines().Len(); i++ {
 		seg := b.Lines().At(i)
-		html.DefaultWriter.RawWrite(w, util.EscapeHTML(seg.Value(src)))
+		_, _ = w.Write(util.EscapeHTML(seg.Value(src)))
 	}
 	if b.HasClosure() {
-		html.DefaultWriter.RawWrite(w, util.EscapeHTML(b.ClosureLine.Value(src)))
+		_, _ = w.Write(util.EscapeHTML(b.ClosureLine.Value(src)))
 	}
 	_, _ = w.WriteString("</code></pre>\n")
 	return ast.WalkContinue, nil

@@ -292,7 +292,28 @@ func rootOf(folder string) string {
 	return strings.Repeat("../", strings.Count(folder, "/")+1)
 }
 
-// relFrom makes target (relative to the site root) relative to a page.
+// relFrom makes target (a folder or file relative to the site root) relative
+// to the page folder: from "incidents/A/" to "incidents/B/" is "../B/".
 func relFrom(folder, target string) string {
-	return rootOf(folder) + strings.TrimPrefix(path.Clean("/"+target), "/")
+	from := strings.Split(strings.Trim(folder, "/"), "/")
+	if from[0] == "" {
+		from = nil
+	}
+	trailing := strings.HasSuffix(target, "/")
+	to := strings.Split(strings.Trim(path.Clean("/"+target), "/"), "/")
+	if to[0] == "" {
+		to = nil
+	}
+	common := 0
+	for common < len(from) && common < len(to) && from[common] == to[common] {
+		common++
+	}
+	rel := strings.Repeat("../", len(from)-common) + strings.Join(to[common:], "/")
+	if trailing && rel != "" && !strings.HasSuffix(rel, "/") {
+		rel += "/"
+	}
+	if rel == "" {
+		return "./"
+	}
+	return rel
 }

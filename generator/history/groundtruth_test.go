@@ -1,0 +1,186 @@
+package history
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const reportsDir = "docs/incident-reports"
+
+// mkcorpusScript is the benchmark corpus generator shared by the project.
+func mkcorpusScript(t testing.TB) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "bench", "mkcorpus.py"))
+	if err == nil {
+		if _, err = os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if _, err := os.Stat("/work/shared/bench/mkcorpus.py"); err == nil {
+		return "/work/shared/bench/mkcorpus.py"
+	}
+	t.Skip("mkcorpus.py not found")
+	return ""
+}
+
+func needTools(t testing.TB, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+}
+
+type expectation struct {
+	ID        string   `json:"id"`
+	Created   int64    `json:"created"`
+	Updated   int64    `json:"updated"`
+	Revisions int      `json:"revisions"`
+	Authors   []string `json:"authors"`
+}
+
+// makeCorpus runs mkcorpus.py and returns the repository and its ground truth.
+func makeCorpus(t testing.TB, dir string, args ...string) (string, map[string]expectation) {
+	t.Helper()
+	needTools(t, "python3", "git")
+	out := filepath.Join(dir, "corpus")
+	cmd := exec.Command("python3", append([]string{mkcorpusScript(t), "--out", out}, args...)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("mkcorpus: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out + ".expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp map[string]expectation
+	if err := json.Unmarshal(b, &exp); err != nil {
+		t.Fatal(err)
+	}
+	return out, exp
+}
+
+// duplicateIDs returns the report ids mkcorpus used for more than one
+// report. mkcorpus numbers reports per UTC day but names them by local
+// day, so two reports can share an id; when both are renamed to <id>.md,
+// the second rename overwrites the first file and expected.json keeps the
+// facts of only one of them. For those paths git itself is the reference.
+func duplicateIDs(t testing.TB, repo string) map[string]bool {
+	t.Helper()
+	out, err := exec.Command("git", "-C", repo, "log", "--format=%s").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if id, ok := strings.CutPrefix(line, "Add post-incident report "); ok {
+			seen[id]++
+		}
+	}
+	dup := map[string]bool{}
+	for id, n := range seen {
+		if n > 1 {
+			dup[id] = true
+		}
+	}
+	return dup
+}
+
+// gitFollow returns what `git log --follow` says about path.
+func gitFollow(t testing.TB, repo, path string) expectation {
+	t.Helper()
+	out, err := exec.Command("git", "-C", repo, "log", "--follow", "--format=%ct %an", "--", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e expectation
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		ts, name, _ := strings.Cut(line, " ")
+		when, _ := strconv.ParseInt(ts, 10, 64)
+		if e.Revisions == 0 {
+			e.Updated = when
+		}
+		e.Created = when
+		e.Revisions++
+		if !slices.Contains(e.Authors, name) {
+			e.Authors = append(e.Authors, name)
+		}
+	}
+	slices.Sort(e.Authors)
+	return e
+}
+
+func checkGroundTruth(t *testing.T, repo string, res *Result, exp map[string]expectation) {
+	t.Helper()
+	dup := duplicateIDs(t, repo)
+	if len(res.Files) != len(exp) {
+		t.Errorf("got %d files, want %d", len(res.Files), len(exp))
+	}
+	bad := 0
+	for p, want := range exp {
+		f := res.Files[p]
+		if f == nil {
+			t.Errorf("%s: missing", p)
+			bad++
+			continue
+		}
+		got := expectation{want.ID, f.Created.Unix(), f.Updated.Unix(), f.Revisions, f.Authors}
+		if dup[want.ID] {
+			want = gitFollow(t, repo, p)
+			want.ID = got.ID
+		}
+		if got.Created != want.Created || got.Updated != want.Updated || got.Revisions != want.Revisions || !slices.Equal(got.Authors, want.Authors) {
+			t.Errorf("%s: got %+v, want %+v", p, got, want)
+			bad++
+		}
+		if f.Uncommitted || f.Modified {
+			t.Errorf("%s: uncommitted=%v modified=%v", p, f.Uncommitted, f.Modified)
+		}
+		if bad > 10 {
+			t.Fatal("too many differences")
+		}
+	}
+}
+
+func TestGroundTruth(t *testing.T) {
+	for _, seed := range []int{1, 2, 3} {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			t.Parallel()
+			repo, exp := makeCorpus(t, t.TempDir(), "--reports", "300", "--seed", fmt.Sprint(seed), "--renames", "0.2")
+			res, err := Scan(context.Background(), Options{Root: repo, Dir: reportsDir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGroundTruth(t, repo, res, exp)
+		})
+	}
+}
+
+// TestGroundTruthLarge checks a big existing corpus: HINDSIGHT_CORPUS=/tmp/big10k.
+func TestGroundTruthLarge(t *testing.T) {
+	repo := os.Getenv("HINDSIGHT_CORPUS")
+	if repo == "" {
+		t.Skip("HINDSIGHT_CORPUS not set")
+	}
+	b, err := os.ReadFile(filepath.Clean(repo) + ".expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp map[string]expectation
+	if err := json.Unmarshal(b, &exp); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Scan(context.Background(), Options{Root: repo, Dir: reportsDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGroundTruth(t, repo, res, exp)
+}

@@ -1,0 +1,476 @@
+package history
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// facts is what one commit says about the files below the watched
+// directories. Everything in it follows from the commit id alone (the id
+// fixes the tree and the parents), which is why it can be cached by id and
+// never goes stale.
+type facts struct {
+	commitInfo
+	// covered lists the directories (repository-relative, "" = all) whose
+	// changes against the first parent are in changes.
+	covered []string
+	changes []change
+	// renames maps a path added by this commit to the path it was renamed
+	// from, or to "" when it has no rename source; filled in on demand.
+	renames map[string]string
+}
+
+func (f *facts) covers(dir string) bool {
+	for _, c := range f.covered {
+		if within(dir, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// within says whether p is dir or below it ("" contains everything).
+func within(p, dir string) bool {
+	return dir == "" || p == dir || strings.HasPrefix(p, dir) && p[len(dir)] == '/'
+}
+
+// node is a commit during one scan.
+type node struct {
+	hash    plumbing.Hash
+	f       *facts
+	seq     int  // order in which the walk first met it (git's tie-break)
+	seen    bool // queued
+	dirTree plumbing.Hash
+	dirDone bool
+	persist bool   // facts may be cached (not a shallow boundary)
+	orig    *facts // a shallow boundary's own facts, which are what is cached
+	commit  *Commit
+}
+
+// saved returns the facts to write to the cache.
+func (n *node) saved() *facts {
+	if n.orig != nil {
+		return n.orig
+	}
+	return n.f
+}
+
+// fileState follows one report back through history.
+type fileState struct {
+	key     string // Result.Files key
+	name    string // the repository path being followed at this point of the walk
+	history []*node
+}
+
+// scanner walks the history once and follows every report at the same time.
+type scanner struct {
+	ctx     context.Context
+	st      *store
+	dir     string   // reports dir, repository-relative ("" = the whole repository)
+	watch   []string // directories whose changes each commit must provide
+	nodes   map[plumbing.Hash]*node
+	cached  map[plumbing.Hash]*facts
+	shallow map[plumbing.Hash]bool
+	tracked map[string][]*fileState
+
+	computed int  // commits read from the object database (not the cache)
+	dirty    bool // the cache needs writing
+
+	// deletions of the commit being processed, for rename detection
+	delsOf *node
+	dels   []change
+	simSrc map[string]*simSource
+
+	warned   map[string]bool
+	warnings []string
+}
+
+type simSource struct {
+	size  int
+	spans []spanCount
+	err   error
+}
+
+func newScanner(ctx context.Context, st *store, dir string) *scanner {
+	return &scanner{
+		ctx:     ctx,
+		st:      st,
+		dir:     dir,
+		watch:   []string{dir},
+		nodes:   make(map[plumbing.Hash]*node),
+		tracked: make(map[string][]*fileState),
+		warned:  make(map[string]bool),
+	}
+}
+
+func (s *scanner) warn(key, msg string) {
+	if !s.warned[key] {
+		s.warned[key] = true
+		s.warnings = append(s.warnings, msg)
+	}
+}
+
+// track starts following a file that is at repoPath in HEAD.
+func (s *scanner) track(key, repoPath string) *fileState {
+	f := &fileState{key: key, name: repoPath}
+	s.tracked[repoPath] = append(s.tracked[repoPath], f)
+	return f
+}
+
+// load returns the node of commit h, from the cache when it is there and
+// from the object database otherwise.
+func (s *scanner) load(h plumbing.Hash) (*node, error) {
+	if n := s.nodes[h]; n != nil {
+		return n, nil
+	}
+	f := s.cached[h]
+	if f == nil {
+		typ, data, err := s.st.read(h, false)
+		if err != nil {
+			return nil, err
+		}
+		if typ != objCommit {
+			return nil, fmt.Errorf("object %s is not a commit", h)
+		}
+		ci, ok := parseCommit(data)
+		if !ok {
+			return nil, fmt.Errorf("commit %s has no tree", h)
+		}
+		f = &facts{commitInfo: ci}
+		s.computed++
+		s.dirty = true
+	}
+	n := &node{hash: h, f: f, persist: true}
+	if s.shallow[h] {
+		// The walk treats a shallow boundary as a root, as git does; what it
+		// learns there is not true of the commit, so it is not cached.
+		n.orig = f
+		n.f = &facts{commitInfo: f.commitInfo}
+		n.f.parents = nil
+		n.persist = false
+	}
+	s.nodes[h] = n
+	return n, nil
+}
+
+// walk visits every commit reachable from head in the order `git log`
+// does without --topo-order: newest committer date first, ties in the
+// order the commits were reached. The order matters because, like git,
+// a report's followed name changes at the commit that renamed it, and
+// commits visited after that point are matched against the old name.
+func (s *scanner) walk(head plumbing.Hash) error {
+	hn, err := s.load(head)
+	if err != nil {
+		return err
+	}
+	seq := 0
+	hn.seen, hn.seq = true, seq
+	q := &queue{hn}
+	for q.Len() > 0 {
+		n := heap.Pop(q).(*node)
+		if seq&1023 == 0 {
+			if err := s.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		var parent *node
+		for i, ph := range n.f.parents {
+			pn, err := s.load(ph)
+			if err != nil {
+				return fmt.Errorf("parent of %s: %w", n.hash, err)
+			}
+			if i == 0 {
+				parent = pn
+			}
+			if !pn.seen {
+				seq++
+				pn.seen, pn.seq = true, seq
+				heap.Push(q, pn)
+			}
+		}
+		// git log --follow shows no merge commits: it diffs a merge against
+		// none of its parents, and reaches the changes made on each side
+		// through the commits of that side.
+		if len(n.f.parents) > 1 {
+			continue
+		}
+		if err := s.process(n, parent); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// process applies one non-merge commit to the reports it touches.
+func (s *scanner) process(n, parent *node) error {
+	if err := s.cover(n, parent); err != nil {
+		return err
+	}
+	type hit struct {
+		ch    *change
+		files []*fileState
+	}
+	var hits []hit
+	for i := range n.f.changes {
+		ch := &n.f.changes[i]
+		if fl := s.tracked[ch.path]; len(fl) > 0 {
+			hits = append(hits, hit{ch, fl})
+		}
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	// Record first, switch names after: a rename's old path is among this
+	// commit's changes too, and must not be matched twice.
+	for _, h := range hits {
+		for _, f := range h.files {
+			f.history = append(f.history, n)
+		}
+	}
+	for _, h := range hits {
+		if h.ch.kind != 'A' {
+			continue
+		}
+		src, err := s.renameSource(n, parent, h.ch)
+		if err != nil {
+			return err
+		}
+		if src == "" {
+			continue // a new file, or re-added: keep following the same path
+		}
+		delete(s.tracked, h.ch.path)
+		for _, f := range h.files {
+			f.name = src
+		}
+		s.tracked[src] = append(s.tracked[src], h.files...)
+		if !s.watched(src) {
+			s.watch = append(s.watch, dirOf(src))
+		}
+	}
+	return nil
+}
+
+func (s *scanner) watched(p string) bool {
+	for _, w := range s.watch {
+		if within(p, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func dirOf(p string) string {
+	d := path.Dir(p)
+	if d == "." {
+		return ""
+	}
+	return d
+}
+
+// cover makes n's facts list the changes below every watched directory.
+func (s *scanner) cover(n, parent *node) error {
+	for _, w := range s.watch {
+		if n.f.covers(w) {
+			continue
+		}
+		var a, b plumbing.Hash
+		var err error
+		if w == s.dir {
+			if b, err = s.dirTree(n); err == nil && parent != nil {
+				a, err = s.dirTree(parent)
+			}
+		} else {
+			if b, err = s.st.treeAt(n.f.tree, w); err == nil && parent != nil {
+				a, err = s.st.treeAt(parent.f.tree, w)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("commit %s: %w", n.hash, err)
+		}
+		prefix := ""
+		if w != "" {
+			prefix = w + "/"
+		}
+		before := len(n.f.changes)
+		n.f.changes, err = s.st.diffTrees(a, b, prefix, diffAll, n.f.changes)
+		if err != nil {
+			return fmt.Errorf("commit %s: %w", n.hash, err)
+		}
+		if before > 0 {
+			n.f.changes = dedupe(n.f.changes)
+		}
+		n.f.covered = append(n.f.covered, w)
+		if n.persist {
+			s.dirty = true
+		}
+	}
+	return nil
+}
+
+// dedupe drops repeated paths, which appear when a newly watched directory
+// contains one that was already covered.
+func dedupe(cs []change) []change {
+	slices.SortStableFunc(cs, func(a, b change) int { return strings.Compare(a.path, b.path) })
+	return slices.CompactFunc(cs, func(a, b change) bool { return a.path == b.path })
+}
+
+// dirTree returns (and remembers) the tree id of the reports dir in n.
+func (s *scanner) dirTree(n *node) (plumbing.Hash, error) {
+	if !n.dirDone {
+		h, err := s.st.treeAt(n.f.tree, s.dir)
+		if err != nil {
+			return h, err
+		}
+		n.dirTree, n.dirDone = h, true
+	}
+	return n.dirTree, nil
+}
+
+// renameSource decides where the file added at ch.path in n came from, the
+// way `git log --follow` does: a file deleted by the same commit, anywhere
+// in the repository, with the same content, else the most similar one
+// scoring at least 50%. See similarity.go for the score.
+func (s *scanner) renameSource(n, parent *node, ch *change) (string, error) {
+	if src, ok := n.f.renames[ch.path]; ok {
+		return src, nil
+	}
+	src := ""
+	if parent != nil {
+		if s.delsOf != n {
+			dels, err := s.st.diffTrees(parent.f.tree, n.f.tree, "", diffDeletions, nil)
+			if err != nil {
+				return "", fmt.Errorf("commit %s: %w", n.hash, err)
+			}
+			s.delsOf, s.dels, s.simSrc = n, dels, nil
+		}
+		var err error
+		if src, err = s.pickSource(n, ch); err != nil {
+			return "", err
+		}
+	}
+	if n.f.renames == nil {
+		n.f.renames = make(map[string]string)
+	}
+	n.f.renames[ch.path] = src
+	if n.persist {
+		s.dirty = true
+	}
+	return src, nil
+}
+
+func (s *scanner) pickSource(n *node, ch *change) (string, error) {
+	base := path.Base(ch.path)
+	better := func(cand, best string) bool {
+		cb, bb := path.Base(cand) == base, path.Base(best) == base
+		if cb != bb {
+			return cb
+		}
+		return cand < best
+	}
+	// Exact renames first: git prefers them to any similar file.
+	best := ""
+	for _, d := range s.dels {
+		if d.hash != ch.hash {
+			continue
+		}
+		if (d.mode&modeTypeMask != modeFile || ch.mode&modeTypeMask != modeFile) && d.mode != ch.mode {
+			continue
+		}
+		if best == "" || better(d.path, best) {
+			best = d.path
+		}
+	}
+	if best != "" || ch.mode&modeTypeMask != modeFile {
+		return best, nil
+	}
+	var dst *simSource
+	bestScore := -1
+	for _, d := range s.dels {
+		if d.mode&modeTypeMask != modeFile {
+			continue
+		}
+		if dst == nil {
+			dst = s.simSource(ch.hash)
+			if dst.err != nil {
+				return "", s.blobError(dst.err)
+			}
+		}
+		src := s.simSource(d.hash)
+		if src.err != nil {
+			if err := s.blobError(src.err); err != nil {
+				return "", err
+			}
+			continue
+		}
+		if !sizeMayMatch(src.size, dst.size) {
+			continue
+		}
+		score := similarity(src.size, dst.size, src.spans, dst.spans)
+		if score < minimumScore {
+			continue
+		}
+		if score > bestScore || score == bestScore && better(d.path, best) {
+			best, bestScore = d.path, score
+		}
+	}
+	return best, nil
+}
+
+// blobError turns a missing blob (a partial clone) into a warning: the
+// file is then followed as if it had no rename source.
+func (s *scanner) blobError(err error) error {
+	if errors.Is(err, errMissing) {
+		s.warn("blob", "some file contents are missing from the repository (a partial clone?); reports renamed with edits may show a shorter history")
+		return nil
+	}
+	return err
+}
+
+func (s *scanner) simSource(h plumbing.Hash) *simSource {
+	key := string(h[:])
+	if src := s.simSrc[key]; src != nil {
+		return src
+	}
+	src := &simSource{}
+	typ, data, err := s.st.read(h, false)
+	switch {
+	case err != nil:
+		src.err = err
+	case typ != objBlob:
+		src.err = fmt.Errorf("object %s is not a blob", h)
+	default:
+		src.size, src.spans = len(data), spans(data)
+	}
+	if s.simSrc == nil {
+		s.simSrc = make(map[string]*simSource)
+	}
+	s.simSrc[key] = src
+	return src
+}
+
+// queue orders nodes like git's date-ordered commit list.
+type queue []*node
+
+func (q queue) Len() int { return len(q) }
+func (q queue) Less(i, j int) bool {
+	if q[i].f.when != q[j].f.when {
+		return q[i].f.when > q[j].f.when
+	}
+	return q[i].seq < q[j].seq
+}
+func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *queue) Push(x any)   { *q = append(*q, x.(*node)) }
+func (q *queue) Pop() any {
+	old := *q
+	n := old[len(old)-1]
+	old[len(old)-1] = nil
+	*q = old[:len(old)-1]
+	return n
+}

@@ -1,0 +1,311 @@
+package history
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+const (
+	modeTypeMask = 0o170000
+	modeTree     = 0o040000
+	modeFile     = 0o100000
+	modeSymlink  = 0o120000
+)
+
+func isTree(mode uint32) bool { return mode&modeTypeMask == modeTree }
+
+// isBlob says whether an entry is content git's diff follows: regular
+// files and symbolic links (gitlinks, i.e. submodules, are not).
+func isBlob(mode uint32) bool {
+	t := mode & modeTypeMask
+	return t == modeFile || t == modeSymlink
+}
+
+// treeEntry is one entry of a raw tree object; name aliases the tree.
+type treeEntry struct {
+	mode uint32
+	name []byte
+	hash plumbing.Hash
+}
+
+var errBadTree = errors.New("malformed tree object")
+
+// nextEntry parses the entry at the start of b ("<octal mode> <name>\0<20-byte id>")
+// and returns it with its length.
+func nextEntry(b []byte) (treeEntry, int, error) {
+	var e treeEntry
+	i := 0
+	for i < len(b) && b[i] != ' ' {
+		c := b[i]
+		if c < '0' || c > '7' || i > 6 {
+			return e, 0, errBadTree
+		}
+		e.mode = e.mode<<3 | uint32(c-'0')
+		i++
+	}
+	if i == 0 || i >= len(b) {
+		return e, 0, errBadTree
+	}
+	nul := bytes.IndexByte(b[i+1:], 0)
+	if nul <= 0 {
+		return e, 0, errBadTree
+	}
+	end := i + 1 + nul
+	if end+21 > len(b) {
+		return e, 0, errBadTree
+	}
+	e.name = b[i+1 : end]
+	copy(e.hash[:], b[end+1:end+21])
+	return e, end + 21, nil
+}
+
+// compareEntries orders entries the way git sorts trees: by name, with a
+// directory compared as if its name ended in "/".
+func compareEntries(a, b treeEntry) int {
+	n := min(len(a.name), len(b.name))
+	if c := bytes.Compare(a.name[:n], b.name[:n]); c != 0 {
+		return c
+	}
+	var ca, cb byte
+	if len(a.name) > n {
+		ca = a.name[n]
+	} else if isTree(a.mode) {
+		ca = '/'
+	}
+	if len(b.name) > n {
+		cb = b.name[n]
+	} else if isTree(b.mode) {
+		cb = '/'
+	}
+	return int(ca) - int(cb)
+}
+
+// loadTree returns the raw content of tree h; the zero id is the empty tree.
+func (s *store) loadTree(h plumbing.Hash) ([]byte, error) {
+	if h.IsZero() {
+		return nil, nil
+	}
+	typ, data, err := s.read(h, true)
+	if err != nil {
+		return nil, err
+	}
+	if typ != objTree {
+		return nil, fmt.Errorf("object %s is not a tree", h)
+	}
+	return data, nil
+}
+
+// lookup returns the entry called name in a raw tree.
+func lookup(tree []byte, name string) (treeEntry, bool, error) {
+	for len(tree) > 0 {
+		e, n, err := nextEntry(tree)
+		if err != nil {
+			return e, false, err
+		}
+		if string(e.name) == name {
+			return e, true, nil
+		}
+		tree = tree[n:]
+	}
+	return treeEntry{}, false, nil
+}
+
+// treeAt returns the id of the tree at dir ("" = root itself) below root,
+// or the zero id when there is no such directory.
+func (s *store) treeAt(root plumbing.Hash, dir string) (plumbing.Hash, error) {
+	cur := root
+	for dir != "" && !cur.IsZero() {
+		name, rest, _ := strings.Cut(dir, "/")
+		dir = rest
+		t, err := s.loadTree(cur)
+		if err != nil {
+			return cur, err
+		}
+		e, ok, err := lookup(t, name)
+		if err != nil {
+			return cur, fmt.Errorf("tree %s: %w", cur, err)
+		}
+		if !ok || !isTree(e.mode) {
+			return plumbing.ZeroHash, nil
+		}
+		cur = e.hash
+	}
+	return cur, nil
+}
+
+// change is one blob that differs between a commit and its parent.
+type change struct {
+	path string
+	kind byte   // 'A' added, 'M' modified, 'D' deleted
+	mode uint32 // of the blob after the commit (A, M) or before it (D)
+	hash plumbing.Hash
+}
+
+type diffMode int
+
+const (
+	diffAll       diffMode = iota // additions, modifications and deletions
+	diffDeletions                 // only what the newer tree no longer has
+)
+
+// diffTrees appends to out the blobs that differ between trees a (older)
+// and b (newer) below prefix, which is "" or ends in "/". Subtrees with
+// equal ids are skipped without being read, and so are the runs of
+// identical entries at the start and end of two versions of a large
+// directory, which is what makes a directory of thousands of reports cheap
+// to diff when one of them changed.
+func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, out []change) ([]change, error) {
+	if a == b {
+		return out, nil
+	}
+	ta, err := s.loadTree(a)
+	if err != nil {
+		return out, err
+	}
+	tb, err := s.loadTree(b)
+	if err != nil {
+		return out, err
+	}
+	i, j := 0, 0
+	if len(ta) > 0 && len(tb) > 0 {
+		i, err = commonEntries(ta, tb)
+		if err != nil {
+			return out, fmt.Errorf("tree %s: %w", a, err)
+		}
+		j = i
+	}
+	suffix := commonSuffix(ta[i:], tb[j:])
+	for {
+		ra, rb := len(ta)-i, len(tb)-j
+		if ra == rb && ra <= suffix {
+			return out, nil // the rest is byte-for-byte the same
+		}
+		var ea, eb treeEntry
+		var na, nb int
+		if ra > 0 {
+			if ea, na, err = nextEntry(ta[i:]); err != nil {
+				return out, fmt.Errorf("tree %s: %w", a, err)
+			}
+		}
+		if rb > 0 {
+			if eb, nb, err = nextEntry(tb[j:]); err != nil {
+				return out, fmt.Errorf("tree %s: %w", b, err)
+			}
+		}
+		c := 0
+		switch {
+		case ra == 0:
+			c = 1
+		case rb == 0:
+			c = -1
+		default:
+			c = compareEntries(ea, eb)
+		}
+		switch {
+		case c < 0:
+			out, err = s.emitAll(ea, prefix, 'D', out)
+			i += na
+		case c > 0:
+			if mode == diffAll {
+				out, err = s.emitAll(eb, prefix, 'A', out)
+			}
+			j += nb
+		default:
+			i += na
+			j += nb
+			if ea.hash == eb.hash && ea.mode == eb.mode {
+				continue
+			}
+			switch {
+			case isTree(ea.mode) && isTree(eb.mode):
+				out, err = s.diffTrees(ea.hash, eb.hash, prefix+string(ea.name)+"/", mode, out)
+			case isBlob(ea.mode) && isBlob(eb.mode):
+				if mode == diffAll {
+					out = append(out, change{path: prefix + string(eb.name), kind: 'M', mode: eb.mode, hash: eb.hash})
+				}
+			default: // a blob became a submodule or back
+				out, err = s.emitAll(ea, prefix, 'D', out)
+				if err == nil && mode == diffAll {
+					out, err = s.emitAll(eb, prefix, 'A', out)
+				}
+			}
+		}
+		if err != nil {
+			return out, err
+		}
+	}
+}
+
+// emitAll appends e, or every blob below it when it is a tree, as kind.
+func (s *store) emitAll(e treeEntry, prefix string, kind byte, out []change) ([]change, error) {
+	switch {
+	case isBlob(e.mode):
+		return append(out, change{path: prefix + string(e.name), kind: kind, mode: e.mode, hash: e.hash}), nil
+	case !isTree(e.mode):
+		return out, nil
+	}
+	t, err := s.loadTree(e.hash)
+	if err != nil {
+		return out, err
+	}
+	sub := prefix + string(e.name) + "/"
+	for len(t) > 0 {
+		ce, n, err := nextEntry(t)
+		if err != nil {
+			return out, fmt.Errorf("tree %s: %w", e.hash, err)
+		}
+		if out, err = s.emitAll(ce, sub, kind, out); err != nil {
+			return out, err
+		}
+		t = t[n:]
+	}
+	return out, nil
+}
+
+// commonEntries returns the length of the run of whole entries two raw
+// trees share at their start.
+func commonEntries(a, b []byte) (int, error) {
+	d := commonPrefix(a, b)
+	pos := 0
+	for pos < d {
+		nul := bytes.IndexByte(a[pos:], 0)
+		if nul < 0 {
+			return 0, errBadTree
+		}
+		end := pos + nul + 21
+		if end > d {
+			break
+		}
+		pos = end
+	}
+	return pos, nil
+}
+
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	// Comparing blocks as strings uses the runtime's vectorised memequal.
+	for i+64 <= n && string(a[i:i+64]) == string(b[i:i+64]) {
+		i += 64
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+func commonSuffix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+64 <= n && string(a[len(a)-i-64:len(a)-i]) == string(b[len(b)-i-64:len(b)-i]) {
+		i += 64
+	}
+	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
+		i++
+	}
+	return i
+}
