@@ -83,9 +83,9 @@ type tplHead struct {
 // tplSpan is the lines of a section: lines[from:to], heading excluded.
 type tplSpan struct{ from, to int }
 
-// pseudoLevel ranks a bold-only line ("**Explanation:**") below every real
+// tplPseudoLevel ranks a bold-only line ("**Explanation:**") below every real
 // heading, so it opens a sub-section without ending the one it is in.
-const pseudoLevel = 7
+const tplPseudoLevel = 7
 
 func tplParse(body []byte, base int) *tplDoc {
 	d := &tplDoc{lines: strings.Split(string(body), "\n"), base: base}
@@ -110,7 +110,7 @@ func tplParse(body []byte, base int) *tplDoc {
 		if level, text, ok := tplATX(l); ok {
 			d.heads = append(d.heads, tplHead{at: i, level: level, words: tplWords(text)})
 		} else if tplBoldLine(l) {
-			d.heads = append(d.heads, tplHead{at: i, level: pseudoLevel, words: tplWords(l)})
+			d.heads = append(d.heads, tplHead{at: i, level: tplPseudoLevel, words: tplWords(l)})
 		}
 	}
 	return d
@@ -131,7 +131,7 @@ func (d *tplDoc) spans(phrases ...string) []tplSpan {
 		pw := strings.Fields(p)
 		for _, pseudo := range []bool{false, true} {
 			for k, h := range d.heads {
-				if (h.level == pseudoLevel) != pseudo || !tplHasPhrase(h.words, pw) {
+				if (h.level == tplPseudoLevel) != pseudo || !tplHasPhrase(h.words, pw) {
 					continue
 				}
 				end := len(d.lines)
@@ -169,6 +169,7 @@ func tplHasPhrase(ws, p []string) bool {
 // punctuation all separate words, so "## üìã **Incident Metadata:**"
 // and "### incident metadata" give the same words.
 func tplWords(s string) []string {
+	s = strings.ToLower(s) // once, so the words share its memory
 	var ws []string
 	start := -1
 	for i := 0; i <= len(s); i++ {
@@ -179,7 +180,7 @@ func tplWords(s string) []string {
 			continue
 		}
 		if start >= 0 {
-			ws = append(ws, strings.ToLower(s[start:i]))
+			ws = append(ws, s[start:i])
 			start = -1
 		}
 	}
@@ -351,7 +352,33 @@ func tplCell(row tplRow, i int) string {
 	return tplClean(row.cells[i])
 }
 
-var tplItemRE = regexp.MustCompile(`^ {0,3}(?:[-*+]|\d{1,9}[.)])\s+(.*)$`)
+// tplItem returns the text of a list item line ("- x", "* x", "1. x",
+// "2) x"), written out rather than as a regexp: it runs on every line.
+func tplItem(l string) (string, bool) {
+	t := strings.TrimLeft(l, " ")
+	if len(l)-len(t) > 3 || t == "" {
+		return "", false
+	}
+	i := 0
+	switch c := t[0]; {
+	case c == '-' || c == '*' || c == '+':
+		i = 1
+	case c >= '0' && c <= '9':
+		for i < len(t) && i < 9 && t[i] >= '0' && t[i] <= '9' {
+			i++
+		}
+		if i == len(t) || (t[i] != '.' && t[i] != ')') {
+			return "", false
+		}
+		i++
+	default:
+		return "", false
+	}
+	if i >= len(t) || (t[i] != ' ' && t[i] != '\t') {
+		return "", false
+	}
+	return strings.TrimSpace(t[i:]), true
+}
 
 // items returns the list items of sp outside code blocks (first line of
 // each item only: the template's lists are one line per item).
@@ -361,8 +388,8 @@ func (d *tplDoc) items(sp tplSpan) []tplRow {
 		if d.fenced[i] {
 			continue
 		}
-		if m := tplItemRE.FindStringSubmatch(d.lines[i]); m != nil {
-			out = append(out, tplRow{cells: []string{strings.TrimSpace(m[1])}, at: i})
+		if text, ok := tplItem(d.lines[i]); ok {
+			out = append(out, tplRow{cells: []string{text}, at: i})
 		}
 	}
 	return out
@@ -471,14 +498,14 @@ func tplClean(s string) string {
 // tplBlank reports a value that says "nothing here" without being a
 // placeholder: empty, a signature line, or n/a, tbd.
 func tplBlank(s string) bool {
-	if strings.Trim(s, "_-–—. ") == "" {
-		return true
+	if len(s) <= 3 {
+		for _, w := range []string{"n/a", "na", "tbd", "tba", "?"} {
+			if strings.EqualFold(s, w) {
+				return true
+			}
+		}
 	}
-	switch strings.ToLower(s) {
-	case "n/a", "na", "tbd", "tba", "?":
-		return true
-	}
-	return false
+	return strings.Trim(s, "_-–—. ") == ""
 }
 
 // tplMaskRE finds the format masks the template writes inside brackets.
@@ -652,18 +679,22 @@ var (
 	tplDayMonthRE = regexp.MustCompile(`^(?i)(?:[a-z]{3,9},?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?(?:\s+(\d{4}))?$`)
 )
 
-// errNoYear is a month-day date with no incident date to take a year from.
-type errNoYear struct{}
+// tplErrNoYear is a month-day date with no incident date to take a year from.
+type tplErrNoYear struct{}
 
-func (errNoYear) Error() string { return "no year" }
+func (tplErrNoYear) Error() string { return "no year" }
 
-// parseDay reads a calendar date: "2025-10-15" (or a full time, whose
+// tplParseDay reads a calendar date: "2025-10-15" (or a full time, whose
 // own date is taken), "Oct 15", "15 Oct", "October 15, 2025". A date
 // without a year takes the year of ref and rolls to the next year when
 // that would put it more than two months before ref: "Jan 5" in a
 // report on a December incident is a deadline, not history.
-func parseDay(s string, z Zones, ref time.Time) (time.Time, error) {
-	if t, err := ParseDate(s, z); err == nil {
+func tplParseDay(s string, z Zones, ref time.Time) (time.Time, error) {
+	if len(s) >= 4 && tplDigits(s[:4]) {
+		t, err := ParseDate(s, z)
+		if err != nil {
+			return time.Time{}, &TimeError{"invalid-date", "not a date (want YYYY-MM-DD, or a month and day such as Oct 15)"}
+		}
 		return t, nil
 	}
 	var mon, dd, yy string
@@ -684,7 +715,7 @@ func parseDay(s string, z Zones, ref time.Time) (time.Time, error) {
 		year, _ = strconv.Atoi(yy)
 	} else {
 		if ref.IsZero() {
-			return time.Time{}, errNoYear{}
+			return time.Time{}, tplErrNoYear{}
 		}
 		year = ref.Year()
 		if t := time.Date(year, month, d, 0, 0, 0, 0, time.UTC); t.Before(ref.AddDate(0, -2, 0)) {
@@ -696,6 +727,15 @@ func parseDay(s string, z Zones, ref time.Time) (time.Time, error) {
 		return time.Time{}, &TimeError{"invalid-date", month.String() + " has no day " + dd}
 	}
 	return t, nil
+}
+
+func tplDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func tplMonth(s string) (time.Month, bool) {
@@ -729,8 +769,8 @@ func (f *tplFill) dateField(key string, line int, raw string, dst *time.Time, qu
 	} else if v = f.dateValue(key, line, raw); v == "" {
 		return false
 	}
-	t, err := parseDay(v, f.opt.Zones, f.ref())
-	if _, ok := err.(errNoYear); ok {
+	t, err := tplParseDay(v, f.opt.Zones, f.ref())
+	if _, ok := err.(tplErrNoYear); ok {
 		return true
 	}
 	if err != nil {
@@ -825,7 +865,7 @@ func (f *tplFill) metadata() {
 	str("id", &r.ID)
 	str("title", &r.Title)
 	if raw, ok := val("severity"); ok && r.Severity == "" {
-		if tplChoices(tplClean(raw), f.isSeverity) {
+		if tplChoices(tplClean(raw), f.isChoice) {
 			f.choices("severity", line("severity"), raw)
 		} else if v := f.value("severity", line("severity"), raw); v != "" {
 			r.Severity = f.severity(v)
@@ -885,6 +925,13 @@ func (f *tplFill) metadata() {
 	}
 }
 
+// tplSevRE is what a severity looks like when the config's list does
+// not say ("P2", "SEV1", "S3"), so a list of choices is still recognised.
+var tplSevRE = regexp.MustCompile(`^(?i)(?:p|s|sev)\s?\d$`)
+
+// isChoice reports a value that may stand in a severity or priority list.
+func (f *tplFill) isChoice(s string) bool { return f.isSeverity(s) || tplSevRE.MatchString(s) }
+
 func (f *tplFill) choices(key string, line int, raw string) {
 	f.found = true
 	f.r.warn(line, "placeholder", "%s: %s lists the template's choices; keep the one that applies", key, tplShort(tplClean(raw)))
@@ -924,6 +971,17 @@ func tplTrimDecor(s string) string {
 	return s[i:j]
 }
 
+// tplStatus normalises an action item's status cell: "✅ Done" → done.
+func tplStatus(s string) string {
+	s = tplTrimDecor(s)
+	for _, st := range ActionStatuses { // the common case, without normStatus's work
+		if strings.EqualFold(s, st) {
+			return st
+		}
+	}
+	return normStatus(s)
+}
+
 func tplList(v string) []string {
 	var out []string
 	for _, s := range strings.Split(v, ",") {
@@ -937,10 +995,54 @@ func tplList(v string) []string {
 // ---------------------------------------------------------------------
 // Timeline of Events.
 
+// tplSeps returns the separators of a timeline line: a run of dashes
+// (-, – or —) with blanks on both sides, so "-06:00" and "2025-10-08"
+// are not separators.
+func tplSeps(s string) [][2]int {
+	var out [][2]int
+	prev := 0 // end of the last separator: blanks before it are its own
+	for i := 0; i < len(s); {
+		n := tplDashes(s[i:])
+		if n == 0 {
+			i++
+			continue
+		}
+		j := i + n
+		if i == prev || !tplBlankByte(s[i-1]) || j >= len(s) || !tplBlankByte(s[j]) {
+			i = j
+			continue
+		}
+		a, b := i, j
+		for a > prev && tplBlankByte(s[a-1]) {
+			a--
+		}
+		for b < len(s) && tplBlankByte(s[b]) {
+			b++
+		}
+		out = append(out, [2]int{a, b})
+		i, prev = b, b
+	}
+	return out
+}
+
+// tplDashes is the length in bytes of the run of dashes s starts with.
+func tplDashes(s string) int {
+	n := 0
+	for {
+		switch {
+		case strings.HasPrefix(s[n:], "-"):
+			n++
+		case strings.HasPrefix(s[n:], "–"), strings.HasPrefix(s[n:], "—"):
+			n += len("–")
+		default:
+			return n
+		}
+	}
+}
+
+func tplBlankByte(c byte) bool { return c == ' ' || c == '\t' }
+
 var (
-	// tplSepRE separates the parts of a timeline line. It needs blanks on
-	// both sides, so "-06:00" and "2025-10-08" are not separators.
-	tplSepRE = regexp.MustCompile(`\s+[-–—]+\s+`)
 	// tplEventRE recognises a timeline line outside a code block: a
 	// (possibly bold or bracketed) time first.
 	tplEventRE = regexp.MustCompile(`^[\[*_]*\d{1,4}[:\-]`)
@@ -1006,8 +1108,8 @@ func (f *tplFill) timelineLines(sp tplSpan) (out []tplLine, at int, ok bool) {
 			continue
 		}
 		s := strings.TrimSpace(d.lines[i])
-		if m := tplItemRE.FindStringSubmatch(d.lines[i]); m != nil {
-			s = strings.TrimSpace(m[1])
+		if text, ok := tplItem(d.lines[i]); ok {
+			s = text
 		}
 		if !tplEventRE.MatchString(s) {
 			continue
@@ -1025,21 +1127,20 @@ func (f *tplFill) timelineLines(sp tplSpan) (out []tplLine, at int, ok bool) {
 // follows; a line with a single separator has no who.
 func (f *tplFill) splitEvent(l string, at int) tplLine {
 	s := strings.TrimSpace(l)
-	if m := tplItemRE.FindStringSubmatch(s); m != nil {
-		s = strings.TrimSpace(m[1])
+	if text, ok := tplItem(s); ok {
+		s = text
 	}
-	loc := tplSepRE.FindStringIndex(s)
-	if loc == nil {
+	seps := tplSeps(s)
+	if len(seps) == 0 {
 		return tplLine{when: s, at: at}
 	}
-	out := tplLine{when: tplClean(s[:loc[0]]), at: at}
-	rest := s[loc[1]:]
-	if all := tplSepRE.FindAllStringIndex(rest, -1); len(all) > 0 {
-		last := all[len(all)-1]
-		out.text, out.who = strings.TrimSpace(rest[:last[0]]), strings.TrimSpace(rest[last[1]:])
-	} else {
-		out.text = strings.TrimSpace(rest)
+	out := tplLine{when: tplClean(s[:seps[0][0]]), at: at}
+	if len(seps) == 1 {
+		out.text = strings.TrimSpace(s[seps[0][1]:])
+		return out
 	}
+	last := seps[len(seps)-1]
+	out.text, out.who = strings.TrimSpace(s[seps[0][1]:last[0]]), strings.TrimSpace(s[last[1]:])
 	return out
 }
 
@@ -1163,13 +1264,13 @@ func (f *tplFill) action(key string, row tplRow, cols map[string]int) (a ActionI
 	if cols["due"] >= 0 {
 		noYear = f.dateField(key+".due", line, tplCell(row, cols["due"]), &a.Due, false)
 	}
-	isStatus := func(s string) bool { return contains(ActionStatuses, normStatus(tplTrimDecor(s))) }
+	isStatus := func(s string) bool { return contains(ActionStatuses, tplStatus(s)) }
 	if raw := tplCell(row, cols["status"]); tplChoices(raw, isStatus) {
 		f.choices(key+".status", line, raw)
 	} else if v := f.value(key+".status", line, raw); v != "" {
-		a.Status = normStatus(tplTrimDecor(v))
+		a.Status = tplStatus(v)
 	}
-	if raw := tplCell(row, cols["priority"]); tplChoices(raw, f.isSeverity) {
+	if raw := tplCell(row, cols["priority"]); tplChoices(raw, f.isChoice) {
 		f.choices(key+".priority", line, raw)
 	} else if v := f.value(key+".priority", line, raw); v != "" {
 		a.Priority = strings.ToUpper(f.severity(v))

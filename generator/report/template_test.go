@@ -304,12 +304,20 @@ func TestTemplateSeedPlaceholders(t *testing.T) {
 	if len(r.ActionItems) != 8 || !r.ActionItems[0].Due.IsZero() || !hasDiag(r, 161, "invalid-date") {
 		t.Errorf("action items without a year: %+v, %+v", r.ActionItems, diagsOf(r, "invalid-date"))
 	}
-	if r.Lines["started"] != 14 {
-		t.Errorf("missing start time should point at its row, Lines = %v", r.Lines)
+	// A field left as a placeholder points at its row, so later checks
+	// (and finish's "missing" warnings) name the line to fill in.
+	if r.Lines["started"] != 14 || r.Lines["severity"] != 13 {
+		t.Errorf("placeholder rows not recorded, Lines = %v", r.Lines)
 	}
-	if !hasDiag(r, 14, "missing-field") {
-		t.Errorf("no missing-field diagnostic at the start time row: %+v", r.Diagnostics)
-	}
+
+	t.Run("zero options", func(t *testing.T) {
+		// No zone table and no severity list: the choices are still a
+		// placeholder and nothing panics.
+		r, err := Parse("x.md", readTestdata(t, "seed.md"), Options{})
+		if err != nil || r.Severity != "" || !hasDiag(r, 13, "placeholder") {
+			t.Errorf("severity %q err %v diagnostics %+v", r.Severity, err, r.Diagnostics)
+		}
+	})
 }
 
 func TestTemplateFrontMatterWins(t *testing.T) {
@@ -562,10 +570,10 @@ func TestParseDay(t *testing.T) {
 		{"Oct 15", time.Time{}, time.Time{}, "no year"},
 	} {
 		t.Run(c.in, func(t *testing.T) {
-			got, err := parseDay(c.in, templateOptions(t).Zones, c.ref)
+			got, err := tplParseDay(c.in, templateOptions(t).Zones, c.ref)
 			switch {
 			case c.rule == "no year":
-				if _, ok := err.(errNoYear); !ok {
+				if _, ok := err.(tplErrNoYear); !ok {
 					t.Errorf("err = %v, want no year", err)
 				}
 			case c.rule != "":
@@ -734,6 +742,21 @@ func TestTemplateLinesWithFrontMatter(t *testing.T) {
 	if r.Lines["id"] != 15 || r.Timeline[0].Line != 42 || r.ActionItems[0].Line != 165 || r.StatedDurationLine != 21 {
 		t.Errorf("lines not shifted by the front matter: id %d event %d item %d duration %d",
 			r.Lines["id"], r.Timeline[0].Line, r.ActionItems[0].Line, r.StatedDurationLine)
+	}
+}
+
+// BenchmarkApplyTemplate measures extraction alone: a build parses
+// every report, so this is paid ten thousand times on a large site.
+func BenchmarkApplyTemplate(b *testing.B) {
+	data := Normalize(readTestdata(b, "filled.md"))
+	opt := templateOptions(b)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		r := &Report{Body: data, BodyLine: 1, Lines: map[string]int{}}
+		applyTemplate(r, opt)
+		if len(r.Timeline) != 18 {
+			b.Fatal("timeline not read")
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -71,12 +72,10 @@ func clock(s string, z Zones, d time.Time, whole string) (time.Time, error) {
 	if m == nil {
 		return time.Time{}, &TimeError{"invalid-time", fmt.Sprintf("%q is not a time of day", whole)}
 	}
-	var h, mi, sec int
-	fmt.Sscan(m[1], &h)
-	fmt.Sscan(m[2], &mi)
-	if m[3] != "" {
-		fmt.Sscan(m[3], &sec)
-	}
+	// strconv, not fmt.Sscan: Sscan reads "08" as a bad octal number.
+	h, _ := strconv.Atoi(m[1])
+	mi, _ := strconv.Atoi(m[2])
+	sec, _ := strconv.Atoi(m[3])
 	if ampm := strings.ToUpper(m[4]); ampm != "" {
 		if h < 1 || h > 12 {
 			return time.Time{}, &TimeError{"invalid-time", fmt.Sprintf("%q: hour %d with %s", whole, h, ampm)}
@@ -107,11 +106,8 @@ var offsetRE = regexp.MustCompile(`^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?
 
 func zoneOf(s string, z Zones) (*time.Location, error) {
 	if m := offsetRE.FindStringSubmatch(s); m != nil {
-		var h, mi int
-		fmt.Sscan(m[2], &h)
-		if m[3] != "" {
-			fmt.Sscan(m[3], &mi)
-		}
+		h, _ := strconv.Atoi(m[2])
+		mi, _ := strconv.Atoi(m[3])
 		off := h*3600 + mi*60
 		if m[1] == "-" {
 			off = -off
