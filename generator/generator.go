@@ -5,6 +5,8 @@ package generator
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +22,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/hindsight-docs/hindsight/generator/config"
+	"github.com/hindsight-docs/hindsight/generator/history"
 	"github.com/hindsight-docs/hindsight/generator/report"
 	"github.com/hindsight-docs/hindsight/generator/site"
 	"github.com/hindsight-docs/hindsight/themes"
@@ -36,6 +39,9 @@ type Config struct {
 	Force     bool      // replace an output folder holding foreign files
 	Workers   int       // parallelism; 0 means GOMAXPROCS
 	NoHistory bool      // skip reading git history
+	// CacheDir keeps the history cache between builds; "" picks a folder
+	// under the user's cache directory, "-" disables the cache.
+	CacheDir string
 	Theme     fs.FS     // nil: the embedded theme overlaid with the site's theme folder
 }
 
@@ -152,6 +158,8 @@ func (o onlyLayouts) Open(name string) (fs.File, error) {
 
 // Set is the loaded reports of a repository with their diagnostics.
 type Set struct {
+	History     bool // git history was read
+	Shallow     bool // from a shallow clone
 	Reports     []*report.Report
 	Diagnostics []report.Diagnostic // problems not tied to one report's parse
 	Errors      []report.Diagnostic // invalid files
@@ -212,6 +220,20 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 		Severities:        cfg.Site.Severities,
 		DefaultVisibility: cfg.Site.DefaultVisibility,
 	}
+	// History is read while the reports are parsed: the two are
+	// independent and each takes a good share of a cold build.
+	var hist *history.Result
+	var histErr error
+	histDone := make(chan struct{})
+	if cfg.NoHistory {
+		close(histDone)
+	} else {
+		go func() {
+			defer close(histDone)
+			hist, histErr = history.Scan(ctx, history.Options{Root: root, Dir: cfg.Site.ReportsDir, CacheDir: cfg.cacheDir()})
+		}()
+	}
+
 	reports := make([]*report.Report, len(paths))
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
@@ -244,7 +266,9 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	<-histDone
+	if err != nil {
 		return nil, err
 	}
 	for _, r := range reports {
@@ -252,9 +276,56 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 			set.Reports = append(set.Reports, r)
 		}
 	}
+	if histErr != nil {
+		// A repository hindsight cannot read still builds, without dates.
+		set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: cfg.Site.ReportsDir, Severity: "warning", Rule: "history", Message: histErr.Error()})
+	} else if hist != nil {
+		set.History = true
+		attach(set, hist, cfg.Site.ReportsDir)
+	}
 	sortDiags(set.Errors)
 	crossCheck(set)
 	return set, nil
+}
+
+// attach copies what history knows into each report.
+func attach(set *Set, h *history.Result, dir string) {
+	for _, w := range h.Warnings {
+		set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: dir, Severity: "warning", Rule: "history", Message: w})
+	}
+	set.Shallow = h.Shallow
+	for _, r := range set.Reports {
+		f, ok := h.Files[r.Path]
+		if !ok {
+			continue
+		}
+		g := &report.Git{
+			Created: f.Created, Updated: f.Updated, Revisions: f.Revisions,
+			Authors: f.Authors, Uncommitted: f.Uncommitted, Modified: f.Modified, Shallow: h.Shallow,
+		}
+		g.History = make([]report.Revision, len(f.History))
+		for i, c := range f.History {
+			g.History[i] = report.Revision{Commit: c.Hash, Date: c.Date, Author: c.Author, Subject: c.Subject}
+		}
+		r.Git = g
+	}
+}
+
+// cacheDir is where the history cache lives: per repository under the
+// user's cache directory, outside both the repository and the output.
+func (c *Config) cacheDir() string {
+	switch c.CacheDir {
+	case "-":
+		return ""
+	case "":
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		sum := sha256.Sum256([]byte(c.Site.Root))
+		return filepath.Join(base, "hindsight", hex.EncodeToString(sum[:8]))
+	}
+	return c.CacheDir
 }
 
 func readReport(abs, rel string, opt report.Options) (*report.Report, error) {
@@ -321,6 +392,8 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Public:  cfg.Public,
 		Theme:   cfg.ThemeFS(),
 		Workers: cfg.workers(),
+		Git:     set.History,
+		Shallow: set.Shallow,
 	}
 	for _, r := range set.Reports {
 		if cfg.Public && r.Internal() {

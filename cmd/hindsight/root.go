@@ -121,14 +121,15 @@ func (e *env) parseNow(flag string, loc *time.Location) (time.Time, error) {
 // line per diagnostic.
 func printDiagnostics(w io.Writer, ds []report.Diagnostic) {
 	for _, d := range ds {
+		if d.Line == 0 && d.Col == 0 {
+			// about a folder or the whole repository, not a line
+			fmt.Fprintf(w, "%s: %s %s: %s\n", d.Path, d.Severity, d.Rule, d.Message)
+			continue
+		}
 		col := d.Col
 		if col == 0 {
 			col = 1
 		}
-		line := d.Line
-		if line == 0 {
-			line = 1
-		}
-		fmt.Fprintf(w, "%s:%d:%d: %s %s: %s\n", d.Path, line, col, d.Severity, d.Rule, d.Message)
+		fmt.Fprintf(w, "%s:%d:%d: %s %s: %s\n", d.Path, max(d.Line, 1), col, d.Severity, d.Rule, d.Message)
 	}
 }
