@@ -23,6 +23,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/hindsight-docs/hindsight/generator/config"
+	"github.com/hindsight-docs/hindsight/generator/export"
 	"github.com/hindsight-docs/hindsight/generator/markdown"
 	"github.com/hindsight-docs/hindsight/generator/report"
 )
@@ -165,6 +166,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		}
 		return w.file("data/reports.json", b)
 	})
+	g.Go(func() error { return w.exports(entries, info, in) })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -256,6 +258,85 @@ func (w *writer) static(theme fs.FS) error {
 		return fmt.Errorf("theme static files: %w", err)
 	}
 	return w.file("assets/chroma.css", chromaCSS())
+}
+
+// exports writes the action-item exports, the feed and the sitemap.
+func (w *writer) exports(entries []*Entry, info *Info, in Input) error {
+	var as []export.Action
+	for _, e := range entries {
+		for i, it := range e.Items {
+			as = append(as, export.Action{
+				ReportID: e.ID, ReportTitle: e.Title, Index: i, Title: it.Title, Owner: it.Owner, Due: it.Due,
+				Status: it.Status, Priority: it.Priority, Link: it.Link, URL: e.URL, Overdue: it.Overdue, Closed: it.Closed,
+			})
+		}
+	}
+	b, err := export.ActionsJSON(in.Now, as)
+	if err != nil {
+		return err
+	}
+	if err := w.file("data/actions.json", b); err != nil {
+		return err
+	}
+	if b, err = export.ActionsCSV(as); err != nil {
+		return err
+	}
+	if err := w.file("data/actions.csv", b); err != nil {
+		return err
+	}
+	if err := w.file("data/actions.ics", export.ActionsICS(info.Title, in.Now, in.Config.BaseURL, as)); err != nil {
+		return err
+	}
+
+	feed := make([]export.FeedEntry, 0, min(len(entries), 50))
+	for _, e := range entries[:min(len(entries), 50)] {
+		fe := export.FeedEntry{ID: e.ID, Title: e.Title, URL: e.URL, Category: append([]string{e.Severity}, e.Services...)}
+		fe.Summary = summary(e)
+		if e.Git != nil {
+			fe.Published, fe.Updated, fe.Authors = e.Git.Created, e.Git.Updated, e.Git.Authors
+		}
+		if fe.Published.IsZero() {
+			fe.Published = e.Started
+		}
+		feed = append(feed, fe)
+	}
+	if b, err = export.Atom(info.Title, in.Config.BaseURL, in.Now, feed); err != nil {
+		return err
+	}
+	if err := w.file("feed.xml", b); err != nil {
+		return err
+	}
+
+	urls := []export.SitemapURL{{Path: ""}, {Path: "incidents/"}}
+	for _, y := range info.Years {
+		urls = append(urls, export.SitemapURL{Path: "incidents/" + strconv.Itoa(y) + "/"})
+	}
+	for _, e := range entries {
+		u := export.SitemapURL{Path: e.URL}
+		if e.Git != nil {
+			u.LastMod = e.Git.Updated
+		}
+		urls = append(urls, u)
+	}
+	if b, err = export.Sitemap(in.Config.BaseURL, urls); err != nil {
+		return err
+	}
+	return w.file("sitemap.xml", b)
+}
+
+// summary is a report's one-line description for feeds.
+func summary(e *Entry) string {
+	parts := []string{e.Severity}
+	if e.TTR != "" {
+		parts = append(parts, "resolved in "+e.TTR)
+	}
+	if len(e.Services) > 0 {
+		parts = append(parts, strings.Join(e.Services, ", "))
+	}
+	if e.Actions.Total > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d action items done", e.Actions.Done, e.Actions.Total))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // jsonTime is an RFC 3339 time or null.

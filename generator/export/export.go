@@ -1,0 +1,331 @@
+// Package export writes the machine-readable files of a site: the
+// action-item exports (JSON, CSV, iCalendar), the Atom feed and the
+// sitemap. Each format is written by hand to its standard so that the
+// output is byte-for-byte reproducible.
+package export
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Action is one action item with its report, as every export lists it.
+type Action struct {
+	ReportID    string
+	ReportTitle string
+	Index       int // position in its report, for a stable identity
+	Title       string
+	Owner       string
+	Due         time.Time // a date; zero when none
+	Status      string
+	Priority    string
+	Link        string
+	URL         string // the report page, relative to the site root
+	Overdue     bool
+	Closed      time.Time // when git history shows it closed; zero when unknown
+}
+
+func date(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format("2006-01-02")
+}
+
+// ActionsJSON is data/actions.json with the names DESIGN.md fixes.
+func ActionsJSON(generated time.Time, as []Action) ([]byte, error) {
+	type item struct {
+		ReportID string `json:"report_id"`
+		Title    string `json:"title"`
+		Owner    string `json:"owner"`
+		Due      any    `json:"due"`
+		Status   string `json:"status"`
+		Priority string `json:"priority"`
+		Link     string `json:"link"`
+		Overdue  bool   `json:"overdue"`
+		URL      string `json:"url"`
+		Closed   any    `json:"closed"`
+	}
+	out := struct {
+		Generated string `json:"generated"`
+		Actions   []item `json:"actions"`
+	}{Generated: generated.Format(time.RFC3339), Actions: make([]item, 0, len(as))}
+	for _, a := range as {
+		out.Actions = append(out.Actions, item{a.ReportID, a.Title, a.Owner, date(a.Due), a.Status, a.Priority, a.Link, a.Overdue, a.URL, date(a.Closed)})
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(out); err != nil {
+		return nil, fmt.Errorf("actions.json: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ActionsCSV is data/actions.csv: RFC 4180, CRLF line ends, a header row.
+func ActionsCSV(as []Action) ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	_ = w.Write([]string{"report_id", "title", "owner", "due", "status", "priority", "link", "overdue", "url", "closed"})
+	for _, a := range as {
+		due, closed := "", ""
+		if !a.Due.IsZero() {
+			due = a.Due.Format("2006-01-02")
+		}
+		if !a.Closed.IsZero() {
+			closed = a.Closed.Format("2006-01-02")
+		}
+		_ = w.Write([]string{csvSafe(a.ReportID), csvSafe(a.Title), csvSafe(a.Owner), due, a.Status, csvSafe(a.Priority), csvSafe(a.Link), fmt.Sprint(a.Overdue), a.URL, closed})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, fmt.Errorf("actions.csv: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// csvSafe defuses cells a spreadsheet would run as a formula: the
+// export is opened in spreadsheets and its text comes from pull requests.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// UID is an action item's stable calendar identity: it survives edits of
+// the item's title, owner or date, so a subscribed calendar updates the
+// event instead of adding a new one.
+func UID(reportID string, index int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s#%d", reportID, index)))
+	return hex.EncodeToString(sum[:12]) + "@hindsight"
+}
+
+// ActionsICS is data/actions.ics (RFC 5545): one all-day VEVENT per open
+// item with a due date. baseURL, when known, makes the event link
+// absolute.
+func ActionsICS(title string, generated time.Time, baseURL string, as []Action) []byte {
+	var b bytes.Buffer
+	line := func(s string) { fold(&b, s) }
+	line("BEGIN:VCALENDAR")
+	line("VERSION:2.0")
+	line("PRODID:-//hindsight//action items//EN")
+	line("CALSCALE:GREGORIAN")
+	line("METHOD:PUBLISH")
+	line("X-WR-CALNAME:" + text(title+" action items"))
+	stamp := generated.UTC().Format("20060102T150405Z")
+	for _, a := range as {
+		if a.Due.IsZero() || (a.Status != "open" && a.Status != "in-progress") {
+			continue
+		}
+		line("BEGIN:VEVENT")
+		line("UID:" + UID(a.ReportID, a.Index))
+		line("DTSTAMP:" + stamp)
+		line("DTSTART;VALUE=DATE:" + a.Due.Format("20060102"))
+		line("DTEND;VALUE=DATE:" + a.Due.AddDate(0, 0, 1).Format("20060102"))
+		line("SUMMARY:" + text(a.Title+" ("+a.ReportID+")"))
+		desc := fmt.Sprintf("Action item of %s: %s\nOwner: %s\nPriority: %s\nStatus: %s", a.ReportID, a.ReportTitle, orNone(a.Owner), orNone(a.Priority), a.Status)
+		if a.Link != "" {
+			desc += "\nTracker: " + a.Link
+		}
+		line("DESCRIPTION:" + text(desc))
+		if baseURL != "" {
+			line("URL:" + strings.TrimRight(baseURL, "/") + "/" + a.URL)
+		}
+		if a.Owner != "" {
+			line("CATEGORIES:" + text(a.Owner))
+		}
+		line("TRANSP:TRANSPARENT")
+		line("END:VEVENT")
+	}
+	line("END:VCALENDAR")
+	return b.Bytes()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// text escapes an RFC 5545 TEXT value.
+func text(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
+	return r.Replace(s)
+}
+
+// fold writes one content line, folded at 75 octets without splitting
+// a UTF-8 character, ended by CRLF.
+func fold(b *bytes.Buffer, s string) {
+	n := 0
+	for _, r := range s {
+		size := utf8.RuneLen(r)
+		if size < 0 {
+			size = 3 // invalid runes are written as U+FFFD
+		}
+		if n+size > 75 {
+			b.WriteString("\r\n ")
+			n = 1
+		}
+		b.WriteRune(r)
+		n += size
+	}
+	b.WriteString("\r\n")
+}
+
+// FeedEntry is one report in the Atom feed.
+type FeedEntry struct {
+	ID        string // report ID
+	Title     string
+	URL       string // relative to the site root
+	Summary   string
+	Published time.Time
+	Updated   time.Time
+	Authors   []string
+	Category  []string
+}
+
+// Atom is feed.xml (Atom 1.0, RFC 4287), entries newest first as given.
+// Without a base URL the links stay relative to the feed and the IDs are
+// tag URIs, which feed readers accept.
+func Atom(title, baseURL string, updated time.Time, entries []FeedEntry) ([]byte, error) {
+	type link struct {
+		Href string `xml:"href,attr"`
+		Rel  string `xml:"rel,attr,omitempty"`
+		Type string `xml:"type,attr,omitempty"`
+	}
+	type person struct {
+		Name string `xml:"name"`
+	}
+	type category struct {
+		Term string `xml:"term,attr"`
+	}
+	type entry struct {
+		Title     string     `xml:"title"`
+		ID        string     `xml:"id"`
+		Link      link       `xml:"link"`
+		Published string     `xml:"published,omitempty"`
+		Updated   string     `xml:"updated"`
+		Authors   []person   `xml:"author"`
+		Category  []category `xml:"category"`
+		Summary   string     `xml:"summary,omitempty"`
+	}
+	type feed struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		Title   string   `xml:"title"`
+		ID      string   `xml:"id"`
+		Links   []link   `xml:"link"`
+		Updated string   `xml:"updated"`
+		Author  person   `xml:"author"`
+		Gen     string   `xml:"generator"`
+		Entries []entry  `xml:"entry"`
+	}
+	base := strings.TrimRight(baseURL, "/")
+	abs := func(rel string) string {
+		if base == "" {
+			return rel
+		}
+		return base + "/" + rel
+	}
+	// IDs must never change: without a base URL they are tag URIs on a
+	// fixed date, naming the report ID rather than the build's year.
+	id := func(rel, report string) string {
+		if base == "" {
+			if report == "" {
+				report = "feed"
+			}
+			return "tag:hindsight,2024:" + report
+		}
+		return base + "/" + rel
+	}
+	f := feed{Title: title, ID: id("", ""), Updated: updated.UTC().Format(time.RFC3339), Author: person{title}, Gen: "hindsight"}
+	f.Links = []link{{Href: abs("feed.xml"), Rel: "self", Type: "application/atom+xml"}, {Href: abs(""), Rel: "alternate", Type: "text/html"}}
+	if base == "" {
+		f.Links = []link{{Href: "./", Rel: "alternate", Type: "text/html"}}
+	}
+	for _, e := range entries {
+		u := e.Updated
+		if u.IsZero() {
+			u = e.Published
+		}
+		if u.IsZero() {
+			u = updated
+		}
+		en := entry{Title: e.ID + ": " + e.Title, ID: id(e.URL, e.ID), Link: link{Href: abs(e.URL), Rel: "alternate", Type: "text/html"},
+			Updated: u.UTC().Format(time.RFC3339), Summary: e.Summary}
+		if !e.Published.IsZero() {
+			en.Published = e.Published.UTC().Format(time.RFC3339)
+		}
+		for _, a := range e.Authors {
+			en.Authors = append(en.Authors, person{a})
+		}
+		if len(en.Authors) == 0 {
+			en.Authors = []person{{title}}
+		}
+		for _, c := range e.Category {
+			en.Category = append(en.Category, category{c})
+		}
+		f.Entries = append(f.Entries, en)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", " ")
+	if err := enc.Encode(f); err != nil {
+		return nil, fmt.Errorf("feed.xml: %w", err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+// SitemapURL is one page of the sitemap.
+type SitemapURL struct {
+	Path    string // relative to the site root
+	LastMod time.Time
+}
+
+// Sitemap is sitemap.xml (sitemaps.org 0.9). Locations must be absolute,
+// so without a base URL the paths are written relative and the caller
+// warns.
+func Sitemap(baseURL string, urls []SitemapURL) ([]byte, error) {
+	type u struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod,omitempty"`
+	}
+	type set struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []u      `xml:"url"`
+	}
+	base := strings.TrimRight(baseURL, "/")
+	s := set{}
+	for _, x := range urls {
+		loc := x.Path
+		if base != "" {
+			loc = base + "/" + x.Path
+		}
+		e := u{Loc: loc}
+		if !x.LastMod.IsZero() {
+			e.LastMod = x.LastMod.UTC().Format("2006-01-02")
+		}
+		s.URLs = append(s.URLs, e)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", " ")
+	if err := enc.Encode(s); err != nil {
+		return nil, fmt.Errorf("sitemap.xml: %w", err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
