@@ -42,7 +42,7 @@ type Config struct {
 	// CacheDir keeps the history cache between builds; "" picks a folder
 	// under the user's cache directory, "-" disables the cache.
 	CacheDir string
-	Theme     fs.FS     // nil: the embedded theme overlaid with the site's theme folder
+	Theme    fs.FS // nil: the embedded theme overlaid with the site's theme folder
 }
 
 // Result tells what a build did.

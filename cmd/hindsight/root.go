@@ -75,9 +75,8 @@ dashboards, incident metrics, feeds and data exports.`,
 	root.SetErr(e.stderr)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &usageError{err} })
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "config file (default: hindsight.yaml found upwards from here)")
-	root.AddCommand(newBuildCmd(e, g), newServeCmd(e, g))
+	root.AddCommand(newBuildCmd(e, g), newServeCmd(e, g), newActionsCmd(e, g))
 	root.AddCommand(newNewCmd(e, g), newInitCmd(e, g))
-	root.AddCommand(newCheckCmd(e, g))
 	return root
 }
 

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hindsight-docs/hindsight/generator/report"
 )
 
 // Action is one action item with its report, as every export lists it.
@@ -328,4 +330,20 @@ func Sitemap(baseURL string, urls []SitemapURL) ([]byte, error) {
 	}
 	buf.WriteByte('\n')
 	return buf.Bytes(), nil
+}
+
+// Actions lists the action items of reports (in the order given) with
+// their overdue state on today; url gives a report's page.
+func Actions(rs []*report.Report, today time.Time, url func(id string) string) []Action {
+	var as []Action
+	for _, r := range rs {
+		for i := range r.ActionItems {
+			it := &r.ActionItems[i]
+			as = append(as, Action{
+				ReportID: r.ID, ReportTitle: r.Title, Index: i, Title: it.Title, Owner: it.Owner, Due: it.Due,
+				Status: it.Status, Priority: it.Priority, Link: it.Link, URL: url(r.ID), Overdue: it.Overdue(today), Closed: it.Closed,
+			})
+		}
+	}
+	return as
 }

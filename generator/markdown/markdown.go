@@ -229,7 +229,8 @@ func Safe(u string) bool {
 	return false
 }
 
-// escaper shows raw HTML as text instead of dropping or passing it.
+// escaper shows raw HTML as text instead of dropping or passing it;
+// HTML comments, which carry guidance for authors, are left out.
 type escaper struct{}
 
 func (e *escaper) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
@@ -242,6 +243,9 @@ func (e *escaper) block(w util.BufWriter, src []byte, n ast.Node, entering bool)
 		return ast.WalkContinue, nil
 	}
 	b := n.(*ast.HTMLBlock)
+	if b.HTMLBlockType == ast.HTMLBlockType2 {
+		return ast.WalkContinue, nil // a comment: guidance for authors, not readers
+	}
 	_, _ = w.WriteString(`<pre class="raw-html"><code>`)
 	for i := 0; i < b.Lines().Len(); i++ {
 		seg := b.Lines().At(i)
@@ -259,6 +263,11 @@ func (e *escaper) inline(w util.BufWriter, src []byte, n ast.Node, entering bool
 		return ast.WalkSkipChildren, nil
 	}
 	r := n.(*ast.RawHTML)
+	if r.Segments.Len() > 0 {
+		if first := r.Segments.At(0); bytes.HasPrefix(first.Value(src), []byte("<!--")) {
+			return ast.WalkSkipChildren, nil
+		}
+	}
 	for i := 0; i < r.Segments.Len(); i++ {
 		seg := r.Segments.At(i)
 		_, _ = w.Write(util.EscapeHTML(seg.Value(src)))

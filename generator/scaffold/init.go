@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"text/template"
 
 	"gopkg.in/yaml.v3"
 
@@ -134,7 +135,7 @@ func InitFiles(o InitOptions) ([]InitFile, error) {
 	if cfgPath == "" {
 		cfgPath = filepath.Join(s.Root, config.FileName)
 	}
-	d, err := workflowData(s, root, o.Version)
+	d, err := newWorkflowVars(s, root, o.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -170,8 +171,8 @@ func inside(root, p string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// workflowData is what the workflow and pull request templates see.
-type workflowData struct {
+// workflowVars is what the workflow and pull request templates see.
+type workflowVars struct {
 	Module, Version string
 	Branch          string // YAML scalar
 	ReportsGlob     string // YAML scalar: the paths filter of the reports
@@ -181,9 +182,10 @@ type workflowData struct {
 	WorkDir         string // YAML scalar: where hindsight finds its config; "" at the root
 	DeadlineHours   string
 	Currency        string
+	Severity        string // an example severity for the pull request template
 }
 
-func workflowData(s *config.Site, root, version string) (workflowData, error) {
+func newWorkflowVars(s *config.Site, root, version string) (workflowVars, error) {
 	rel := func(what, p string) (string, error) {
 		r, err := filepath.Rel(root, p)
 		if err != nil || !inside(root, p) {
@@ -193,7 +195,7 @@ func workflowData(s *config.Site, root, version string) (workflowData, error) {
 	}
 	reports, err := rel("reports_dir", s.ReportsPath())
 	if err != nil {
-		return workflowData{}, err
+		return workflowVars{}, err
 	}
 	out := s.Output
 	if !filepath.IsAbs(out) {
@@ -201,19 +203,19 @@ func workflowData(s *config.Site, root, version string) (workflowData, error) {
 	}
 	output, err := rel("output", out)
 	if err != nil {
-		return workflowData{}, err
+		return workflowVars{}, err
 	}
 	work, err := rel("config folder", s.Root)
 	if err != nil {
-		return workflowData{}, err
+		return workflowVars{}, err
 	}
 	cfgFile := path.Join(work, config.FileName)
 	if s.Path != "" {
 		if cfgFile, err = rel("config", s.Path); err != nil {
-			return workflowData{}, err
+			return workflowVars{}, err
 		}
 	}
-	d := workflowData{
+	d := workflowVars{
 		Module:        Module,
 		Version:       version,
 		Branch:        yamlScalar(s.Branch),
@@ -223,6 +225,7 @@ func workflowData(s *config.Site, root, version string) (workflowData, error) {
 		Output:        yamlScalar(output),
 		DeadlineHours: strconv.FormatFloat(s.ReportDeadlineHours, 'f', -1, 64),
 		Currency:      s.Currency,
+		Severity:      s.Severities[len(s.Severities)/2],
 	}
 	if work != "." {
 		d.WorkDir = yamlScalar(work)
@@ -287,16 +290,19 @@ func configFile(s *config.Site) ([]byte, error) {
 			return "", fmt.Errorf("hindsight.yaml template: unknown key %q", key)
 		}
 		used[key] = true
-		if v == dflt[key] {
-			return "# " + strings.ReplaceAll(key+": "+v, "\n", "\n# "), nil
+		line := key + ": " + v
+		if strings.HasPrefix(v, "\n") {
+			line = key + ":" + v // a block mapping starts on the next line
 		}
-		return key + ": " + v, nil
+		if v == dflt[key] {
+			return "# " + strings.ReplaceAll(line, "\n", "\n# "), nil
+		}
+		return line, nil
 	}
-	t, err := loadTemplate("hindsight.yaml.tmpl")
+	t, err := loadTemplate("hindsight.yaml.tmpl", template.FuncMap{"setting": setting})
 	if err != nil {
 		return nil, err
 	}
-	t.Funcs(map[string]any{"setting": setting})
 	var b bytes.Buffer
 	if err := t.Execute(&b, nil); err != nil {
 		return nil, fmt.Errorf("embedded template hindsight.yaml.tmpl: %w", err)

@@ -2,7 +2,6 @@ package scaffold
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/template"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -35,12 +36,13 @@ func inputErrorf(format string, a ...any) error {
 
 // loadTemplate parses one embedded template. The delimiters are [[ ]]
 // because the workflow files are full of GitHub's own ${{ }}.
-func loadTemplate(name string) (*template.Template, error) {
+// extra adds functions that need per-call state.
+func loadTemplate(name string, extra template.FuncMap) (*template.Template, error) {
 	data, err := templateFS.ReadFile("templates/" + name)
 	if err != nil {
 		return nil, fmt.Errorf("embedded template %s: %w", name, err)
 	}
-	t, err := template.New(name).Delims("[[", "]]").Option("missingkey=error").Funcs(funcs).Parse(string(data))
+	t, err := template.New(name).Delims("[[", "]]").Option("missingkey=error").Funcs(funcs).Funcs(extra).Parse(string(data))
 	if err != nil {
 		return nil, fmt.Errorf("embedded template %s: %w", name, err)
 	}
@@ -48,7 +50,7 @@ func loadTemplate(name string) (*template.Template, error) {
 }
 
 func render(name string, data any) ([]byte, error) {
-	t, err := loadTemplate(name)
+	t, err := loadTemplate(name, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +63,16 @@ func render(name string, data any) ([]byte, error) {
 
 var funcs = template.FuncMap{
 	"yaml": yamlScalar,
-	"join": strings.Join,
+	"pad":  pad,
+}
+
+// pad fills s with spaces to width, so the trailing comments of
+// generated YAML line up whatever the value's length.
+func pad(width int, s string) string {
+	if n := utf8.RuneCountInString(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s + " "
 }
 
 // yamlScalar writes s as a one-line YAML scalar, quoted only when YAML

@@ -91,7 +91,7 @@ func sequence(id, prefix string) (int, bool) {
 var (
 	// fmIDRE is a top-level id key in front matter, quoted or not,
 	// with or without a trailing comment.
-	fmIDRE = regexp.MustCompile(`^id:\s*["']?(INC-\d{4}-\d{2}-\d{2}-\d{3,})["']?\s*(?:#.*)?$`)
+	fmIDRE  = regexp.MustCompile(`^id:\s*["']?(INC-\d{4}-\d{2}-\d{2}-\d{3,})["']?\s*(?:#.*)?$`)
 	anyIDRE = regexp.MustCompile(`INC-\d{4}-\d{2}-\d{2}-\d{3,}`)
 )
 

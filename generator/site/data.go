@@ -118,7 +118,8 @@ type List struct {
 	Entries []*Entry
 }
 
-func entryURL(id string) string { return "incidents/" + urlSegment(id) + "/" }
+// URL is the page of the report with this ID, relative to the site root.
+func URL(id string) string { return "incidents/" + urlSegment(id) + "/" }
 
 // urlSegment makes an ID safe as one path segment.
 func urlSegment(id string) string {
@@ -147,7 +148,7 @@ func urlSegment(id string) string {
 func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool) []*Entry {
 	out := make([]*Entry, len(rs))
 	for i, r := range rs {
-		e := &Entry{Report: r, URL: entryURL(r.ID)}
+		e := &Entry{Report: r, URL: URL(r.ID)}
 		e.Actions = metrics.CountActions(r.ActionItems, today)
 		soon := today.AddDate(0, 0, 7)
 		for j := range r.ActionItems {

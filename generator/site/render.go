@@ -262,15 +262,11 @@ func (w *writer) static(theme fs.FS) error {
 
 // exports writes the action-item exports, the feed and the sitemap.
 func (w *writer) exports(entries []*Entry, info *Info, in Input) error {
-	var as []export.Action
-	for _, e := range entries {
-		for i, it := range e.Items {
-			as = append(as, export.Action{
-				ReportID: e.ID, ReportTitle: e.Title, Index: i, Title: it.Title, Owner: it.Owner, Due: it.Due,
-				Status: it.Status, Priority: it.Priority, Link: it.Link, URL: e.URL, Overdue: it.Overdue, Closed: it.Closed,
-			})
-		}
+	rs := make([]*report.Report, len(entries))
+	for i, e := range entries {
+		rs[i] = e.Report
 	}
+	as := export.Actions(rs, info.Today, URL)
 	b, err := export.ActionsJSON(in.Now, as)
 	if err != nil {
 		return err
