@@ -58,12 +58,23 @@ type Entry struct {
 	DelayHours float64
 	HasDelay   bool
 	OnTime     bool
+	// Filed says when the report was first committed relative to the
+	// resolution: "filed 20 h after resolution — on time" or "filed 79 h
+	// after resolution — late by 31 h"; "" when unknown.
+	Filed     string
+	Revisions []Revision // newest first, with commit links when repo_url is set
 
 	EditURL      string
 	RelatedLinks []Link // the reports this one names under related
 	ReferredBy   []Link // the reports that name this one
 	Approved     int    // reviewers who signed off
 	Attachments  []Link
+}
+
+// Revision is one commit of a report's history as shown.
+type Revision struct {
+	Commit, Short, Author, Subject, URL string
+	Date                                time.Time
 }
 
 // Item is an action item as shown.
@@ -82,15 +93,33 @@ type Link struct {
 
 // Home is the landing page's data.
 type Home struct {
-	Quarter, Year       Period
-	MedianTTR           string
-	Actions             metrics.Actions
-	Latest              []*Entry
-	Overdue             []ActionRow
+	Quarter, Year Period
+	MedianTTR     string
+	Actions       metrics.Actions
+	Latest        []*Entry
+	Overdue       []ActionRow
+	// Timeliness is the share of reports filed within the deadline, this
+	// quarter and overall, over the reports whose delay is known.
+	Timeliness          [2]Share
 	TotalReports        int
 	InternalWithheld    bool
 	ReportsWithActions  int
 	MedianTTRSampleSize int
+}
+
+// Share is a part of a whole, for "7 of 9 (78%)".
+type Share struct {
+	Label      string
+	Part, Of   int
+	Percentage int
+}
+
+func share(label string, part, of int) Share {
+	s := Share{Label: label, Part: part, Of: of}
+	if of > 0 {
+		s.Percentage = int(math.Round(float64(part) * 100 / float64(of)))
+	}
+	return s
 }
 
 // Period counts incidents in a span by severity.
@@ -176,6 +205,16 @@ func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public b
 		if h, ok := metrics.Delay(r); ok {
 			e.DelayHours, e.HasDelay = h, true
 			e.OnTime = h <= cfg.ReportDeadlineHours
+			e.Filed = filed(h, cfg.ReportDeadlineHours)
+		}
+		if r.Git != nil {
+			for _, c := range r.Git.History {
+				rv := Revision{Commit: c.Commit, Short: c.Commit[:min(len(c.Commit), 7)], Author: c.Author, Subject: c.Subject, Date: c.Date}
+				if cfg.RepoURL != "" {
+					rv.URL = cfg.RepoURL + "/commit/" + c.Commit
+				}
+				e.Revisions = append(e.Revisions, rv)
+			}
 		}
 		if cfg.RepoURL != "" {
 			e.EditURL = cfg.RepoURL + "/blob/" + cfg.Branch + "/" + r.Path
@@ -213,6 +252,24 @@ func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public b
 	return out
 }
 
+// filed describes a report delay against the deadline, in hours, or in
+// days past three days.
+func filed(h, deadline float64) string {
+	span := func(h float64) string {
+		if h >= 72 {
+			return strconv.FormatFloat(math.Round(h/24), 'f', 0, 64) + " days"
+		}
+		return strconv.FormatFloat(math.Round(h), 'f', 0, 64) + " h"
+	}
+	if h < 0 {
+		return "filed " + span(-h) + " before resolution"
+	}
+	if h <= deadline {
+		return "filed " + span(h) + " after resolution — on time"
+	}
+	return "filed " + span(h) + " after resolution — late by " + span(h-deadline)
+}
+
 func day(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
@@ -229,8 +286,21 @@ func newHome(entries []*Entry, info *Info) *Home {
 	q := map[string]int{}
 	y := map[string]int{}
 	var ttr []float64
+	var onTimeQ, filedQ, onTime, filedAll int
 	for _, e := range entries {
 		h.Actions.Add(e.Actions)
+		if e.HasDelay {
+			filedAll++
+			if e.OnTime {
+				onTime++
+			}
+			if !e.Resolved.Before(qStart) {
+				filedQ++
+				if e.OnTime {
+					onTimeQ++
+				}
+			}
+		}
 		if e.HasTTR {
 			ttr = append(ttr, e.TTRMinutes)
 		}
@@ -251,6 +321,7 @@ func newHome(entries []*Entry, info *Info) *Home {
 		h.Quarter.BySeverity = append(h.Quarter.BySeverity, SevCount{sev, q[sev]})
 		h.Year.BySeverity = append(h.Year.BySeverity, SevCount{sev, y[sev]})
 	}
+	h.Timeliness = [2]Share{share("this quarter", onTimeQ, filedQ), share("overall", onTime, filedAll)}
 	if m := metrics.Median(ttr); !math.IsNaN(m) {
 		h.MedianTTR = report.FormatDuration(time.Duration(m * float64(time.Minute)))
 		h.MedianTTRSampleSize = len(ttr)
