@@ -19,10 +19,13 @@ func buildChromaCSS() []byte {
 	var out bytes.Buffer
 	out.WriteString("/* code highlighting: generated from chroma's github and github-dark styles */\n")
 	out.Write(light.Bytes())
-	out.WriteString("@media (prefers-color-scheme: dark) {\n")
+	// Dark colours are for screens only: paper is white whatever the
+	// reader chose.
+	out.WriteString("@media screen and (prefers-color-scheme: dark) {\n")
 	out.WriteString(prefix(dark.String(), `html:not([data-theme="light"]) `))
-	out.WriteString("}\n")
+	out.WriteString("}\n@media screen {\n")
 	out.WriteString(prefix(dark.String(), `html[data-theme="dark"] `))
+	out.WriteString("}\n")
 	return out.Bytes()
 }
 

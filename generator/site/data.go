@@ -18,6 +18,7 @@ import (
 type Info struct {
 	Title         string
 	Description   string
+	BaseURL       string // absolute address of the site, "" when unknown; links never need it
 	RepoURL       string
 	Branch        string
 	Currency      string
@@ -102,8 +103,6 @@ type Home struct {
 	// quarter and overall, over the reports whose delay is known.
 	Timeliness          [2]Share
 	TotalReports        int
-	InternalWithheld    bool
-	ReportsWithActions  int
 	MedianTTRSampleSize int
 }
 

@@ -70,6 +70,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	info := &Info{
 		Title:         in.Config.Title,
 		Description:   in.Config.Description,
+		BaseURL:       strings.TrimRight(in.Config.BaseURL, "/"),
 		RepoURL:       in.Config.RepoURL,
 		Branch:        in.Config.Branch,
 		Currency:      in.Config.Currency,
