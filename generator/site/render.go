@@ -8,16 +8,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -174,91 +170,6 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	out.Pages = int(w.pages.Load())
 	out.Files = int(w.files.Load())
 	return out, nil
-}
-
-// writer creates the files of the output folder.
-type writer struct {
-	dir          string
-	pages, files atomic.Int64
-}
-
-func (w *writer) page(tpl *Templates, p *Page) error {
-	var buf bytes.Buffer
-	buf.Grow(32 << 10)
-	if err := tpl.Execute(&buf, p.Kind, p); err != nil {
-		return fmt.Errorf("render %sindex.html: %w", p.Path, err)
-	}
-	w.pages.Add(1)
-	return w.file(path.Join(p.Path, "index.html"), buf.Bytes())
-}
-
-// file writes rel (slash path) under the output folder. rel comes from
-// IDs and theme paths; it is cleaned and checked so nothing is written
-// outside the folder.
-func (w *writer) file(rel string, data []byte) error {
-	dst, err := w.target(rel)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
-	}
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
-	}
-	w.files.Add(1)
-	return nil
-}
-
-func (w *writer) target(rel string) (string, error) {
-	clean := path.Clean("/" + rel)
-	if clean == "/" || strings.Contains(rel, "\x00") {
-		return "", fmt.Errorf("write %q: not a file path", rel)
-	}
-	return filepath.Join(w.dir, filepath.FromSlash(clean[1:])), nil
-}
-
-func (w *writer) copyFile(src, rel string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return fmt.Errorf("attachment: %w", err)
-	}
-	defer in.Close()
-	dst, err := w.target(rel)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	w.files.Add(1)
-	return out.Close()
-}
-
-// static copies the theme's static/ tree to assets/.
-func (w *writer) static(theme fs.FS) error {
-	err := fs.WalkDir(theme, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(theme, p)
-		if err != nil {
-			return err
-		}
-		return w.file("assets/"+strings.TrimPrefix(p, "static/"), b)
-	})
-	if err != nil {
-		return fmt.Errorf("theme static files: %w", err)
-	}
-	return w.file("assets/chroma.css", chromaCSS())
 }
 
 // exports writes the action-item exports, the feed and the sitemap.
