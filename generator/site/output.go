@@ -96,4 +96,3 @@ func (w *writer) static(theme fs.FS) error {
 	}
 	return w.file("assets/chroma.css", chromaCSS())
 }
-
