@@ -166,7 +166,7 @@ func TestFailedBuildKeepsSite(t *testing.T) {
 	if string(before) != string(after) {
 		t.Error("previous site changed")
 	}
-	leftovers, _ := filepath.Glob(filepath.Join(root, ".public.*"))
+	leftovers, _ := filepath.Glob(filepath.Join(root, ".public.tmp-*"))
 	if len(leftovers) > 0 {
 		t.Errorf("temporary folders left: %v", leftovers)
 	}

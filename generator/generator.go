@@ -408,11 +408,11 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	o, err := site.Render(ctx, in, tmp)
 	if err != nil {
-		os.RemoveAll(tmp)
+		site.Discard(tmp, out)
 		return nil, err
 	}
 	if err := site.Publish(tmp, out); err != nil {
-		os.RemoveAll(tmp)
+		site.Discard(tmp, out)
 		return nil, err
 	}
 	diags := append([]report.Diagnostic(nil), set.Errors...)

@@ -98,77 +98,144 @@ func readManifest(p string) (map[string]bool, error) {
 	return known, nil
 }
 
-// Stage creates the empty folder a build renders into, beside out so the
-// final rename stays on one file system, after removing what killed
-// builds left there.
-func Stage(out string) (string, error) {
-	parent, base := filepath.Split(filepath.Clean(out))
+// stamp is the file Stage writes first into the folder a build renders
+// into: every file older than it is left over from an earlier build.
+const stamp = ".hindsight-stamp"
+
+func split(out string) (parent, base string) {
+	parent, base = filepath.Split(filepath.Clean(out))
 	if parent == "" {
 		parent = "."
 	}
+	return parent, base
+}
+
+// Stage returns the folder a build renders into, beside out so that the
+// final swap is a rename on one file system. It reuses the site before
+// the previous one, which Publish keeps as .<out>.next: on many file
+// systems creating files and folders costs ten times more than
+// overwriting them. Publish removes what the build did not write again.
+func Stage(out string) (string, error) {
+	parent, base := split(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return "", fmt.Errorf("output folder: %w", err)
 	}
-	for _, pattern := range []string{"." + base + ".tmp-*", "." + base + ".old-*"} {
-		stale, _ := filepath.Glob(filepath.Join(parent, pattern))
-		for _, s := range stale {
-			os.RemoveAll(s)
-		}
+	// Folders of builds that were killed half way.
+	stale, _ := filepath.Glob(filepath.Join(parent, "."+base+".tmp-*"))
+	for _, s := range stale {
+		os.RemoveAll(s)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-")
 	if err != nil {
 		return "", fmt.Errorf("output folder: %w", err)
 	}
+	next := filepath.Join(parent, "."+base+".next")
+	if st, err := os.Lstat(next); err == nil && st.IsDir() {
+		// Claimed by renaming, so two builds never share it.
+		if err := os.Remove(tmp); err == nil {
+			if err := os.Rename(next, tmp); err != nil {
+				if err := os.Mkdir(tmp, 0o755); err != nil {
+					return "", fmt.Errorf("output folder: %w", err)
+				}
+			}
+		}
+	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
+		return "", fmt.Errorf("output folder: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, stamp), nil, 0o644); err != nil {
 		return "", fmt.Errorf("output folder: %w", err)
 	}
 	return tmp, nil
 }
 
-// Publish writes the manifest into tmp and swaps it in for out. Until
-// the final rename the previous site stays whole; a failure restores it.
+// Discard gives up a staged folder after a failed build, keeping it for
+// reuse by the next one.
+func Discard(tmp, out string) {
+	parent, base := split(out)
+	next := filepath.Join(parent, "."+base+".next")
+	if _, err := os.Lstat(next); err == nil || os.Rename(tmp, next) != nil {
+		os.RemoveAll(tmp)
+	}
+}
+
+// Publish removes what an earlier build left in tmp, writes the manifest
+// and swaps tmp in for out. Until the swap the previous site stays
+// whole; the swap is one atomic exchange where the system has one.
 func Publish(tmp, out string) error {
-	var files []string
-	err := filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
+	st, err := os.Stat(filepath.Join(tmp, stamp))
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	since := st.ModTime()
+	var files, emptied []string
+	err = filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(tmp, p)
-			files = append(files, filepath.ToSlash(rel))
+		if d.IsDir() {
+			return nil
 		}
+		rel, _ := filepath.Rel(tmp, p)
+		rel = filepath.ToSlash(rel)
+		if rel == stamp || rel == Manifest {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.ModTime().Before(since) {
+			emptied = append(emptied, filepath.Dir(p))
+			return os.Remove(p)
+		}
+		files = append(files, rel)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
+	// Folders of reports that are gone: deepest first, and only those
+	// that are now empty (Remove refuses the others).
+	sort.Sort(sort.Reverse(sort.StringSlice(emptied)))
+	for _, d := range emptied {
+		for d != tmp && strings.HasPrefix(d, tmp) {
+			if os.Remove(d) != nil {
+				break
+			}
+			d = filepath.Dir(d)
+		}
+	}
+	os.Remove(filepath.Join(tmp, stamp))
 	sort.Strings(files)
 	if err := os.WriteFile(filepath.Join(tmp, Manifest), []byte(strings.Join(files, "\n")+"\n"), 0o644); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	parent, base := filepath.Split(filepath.Clean(out))
-	if parent == "" {
-		parent = "."
-	}
-	var old string
-	if _, err := os.Lstat(out); err == nil {
-		old, err = os.MkdirTemp(parent, "."+base+".old-")
-		if err != nil {
+	parent, base := split(out)
+	next := filepath.Join(parent, "."+base+".next")
+	if _, err := os.Lstat(out); err != nil {
+		if err := os.Rename(tmp, out); err != nil {
 			return fmt.Errorf("publish: %w", err)
 		}
-		os.Remove(old) // only the unique name is wanted
-		if err := os.Rename(out, old); err != nil {
-			return fmt.Errorf("publish: %w", err)
-		}
+		return nil
 	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			_ = os.Rename(old, out)
+	if err := exchange(tmp, out); err == nil {
+		// tmp now holds the previous site: keep it for the next build.
+		os.RemoveAll(next)
+		if os.Rename(tmp, next) != nil {
+			os.RemoveAll(tmp)
 		}
+		return nil
+	}
+	// No atomic exchange here: two renames, and the previous site is put
+	// back if the second fails.
+	os.RemoveAll(next)
+	if err := os.Rename(out, next); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	if old != "" {
-		_ = os.RemoveAll(old)
+	if err := os.Rename(tmp, out); err != nil {
+		_ = os.Rename(next, out)
+		return fmt.Errorf("publish: %w", err)
 	}
 	return nil
 }
