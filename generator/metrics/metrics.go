@@ -1,6 +1,8 @@
 // Package metrics computes the numbers the site shows about incidents:
 // durations, medians and percentiles, per-period counts, action-item
-// tallies and report timeliness.
+// tallies and report timeliness. Compute gathers them all for the metrics
+// page; KPIs gives the headline numbers of any set of reports (the whole
+// site, a service, a tag).
 package metrics
 
 import (
@@ -73,6 +75,12 @@ func Percentile(xs []float64, p float64) float64 {
 	}
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
+	return percentileSorted(s, p)
+}
+
+// percentileSorted is Percentile for an already sorted, non-empty s, so
+// callers that need several percentiles of one sample sort it once.
+func percentileSorted(s []float64, p float64) float64 {
 	if len(s) == 1 {
 		return s[0]
 	}

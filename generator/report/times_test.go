@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -128,4 +129,29 @@ func TestDemojibake(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseTime: any string, with or without a day, parses or returns a
+// *TimeError; never a panic, and a parsed time never comes with an error.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2025-10-08T14:00:00-06:00", "2025-10-08 14:00", "2025-10-08 14:00 BZT", "14:05", "2:15 PM", "2025-10-08 14:00 UTC+2", "25:61", "2025-10-08 14:00 America/Belize"} {
+		f.Add(s, true)
+	}
+	z := Zones{Location: time.UTC, Offsets: map[string]*time.Location{"BZT": time.FixedZone("BZT", -6*3600)}, Ambiguous: map[string]string{"CST": "x"}}
+	f.Fuzz(func(t *testing.T, s string, withDay bool) {
+		var on time.Time
+		if withDay {
+			on = time.Date(2025, 10, 8, 0, 0, 0, 0, time.UTC)
+		}
+		got, err := ParseTime(s, z, on)
+		if err != nil {
+			var te *TimeError
+			if !errors.As(err, &te) {
+				t.Fatalf("error of type %T", err)
+			}
+			if !got.IsZero() {
+				t.Fatalf("time %v with error %v", got, err)
+			}
+		}
+	})
 }

@@ -1,0 +1,103 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+func TestRender(t *testing.T) {
+	links := func(dest string) string { return "resolved:" + dest }
+	tests := []struct {
+		name, src   string
+		want, avoid []string
+		toc         int
+	}{
+		{name: "raw html is shown as text", src: "<script>alert(1)</script>\n\nhi <b onclick=\"x()\">b</b>",
+			want: []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;b onclick=&quot;x()&quot;&gt;"}, avoid: []string{"<script", "<b "}},
+		{name: "comments are dropped", src: "a\n\n<!-- guidance for the author -->\n\nb <!-- inline -->", avoid: []string{"guidance", "inline", "&lt;!--"}},
+		{name: "javascript links", src: "[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](java\tscript:x) [d](vbscript:x) [e](data:text/html,x)",
+			avoid: []string{"javascript:", "JAVASCRIPT", "vbscript", "data:text"}},
+		{name: "javascript autolink", src: "<javascript:alert(1)>", avoid: []string{"href=\"javascript"}},
+		{name: "images", src: "![x](javascript:alert(1)) ![y](pic.png)", want: []string{`src="resolved:pic.png"`}, avoid: []string{"javascript:"}},
+		{name: "safe links kept", src: "[a](https://example.com) [b](mailto:x@example.com) [c](#frag) [d](../2024/INC-1.md#x)",
+			want: []string{`href="https://example.com"`, `href="mailto:x@example.com"`, `href="#frag"`, `href="resolved:../2024/INC-1.md#x"`}},
+		{name: "gfm", src: "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ www.example.com\n\nx[^1]\n\n[^1]: note",
+			want: []string{"<table>", `checked=""`, "<del>old</del>", `href="http://www.example.com"`, `class="footnotes"`}},
+		{name: "highlighting uses classes", src: "```go\nfunc main() {}\n```", want: []string{`class="chroma"`, `class="kd"`}, avoid: []string{"style="}},
+		{name: "heading ids ignore emoji and bold", src: "## 📋 **Incident Metadata**\n\n## Why It Wasn't Detected Earlier\n\n## Incident Metadata",
+			want: []string{`id="incident-metadata"`, `id="why-it-wasnt-detected-earlier"`, `id="incident-metadata-1"`}, toc: 3},
+		{name: "leading title dropped", src: "# Title\n\n## Section", avoid: []string{"<h1"}, toc: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := Render([]byte(tc.src), Options{Links: links, DropTitle: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(doc.HTML, w) {
+					t.Errorf("missing %q in\n%s", w, doc.HTML)
+				}
+			}
+			for _, a := range tc.avoid {
+				if strings.Contains(doc.HTML, a) {
+					t.Errorf("unwanted %q in\n%s", a, doc.HTML)
+				}
+			}
+			if tc.toc > 0 && len(doc.TOC) != tc.toc {
+				t.Errorf("toc %+v, want %d entries", doc.TOC, tc.toc)
+			}
+		})
+	}
+}
+
+func TestSafe(t *testing.T) {
+	for u, want := range map[string]bool{
+		"https://x": true, "http://x": true, "mailto:a@b": true, "#f": true, "a/b.md": true, "../x?y=1": true,
+		"javascript:x": false, " javascript:x": false, "JaVaScRiPt:x": false, "java\nscript:x": false, "data:x": false, "file:///etc/passwd": false, "vbscript:x": false,
+	} {
+		if got := Safe(u); got != want {
+			t.Errorf("Safe(%q) = %v, want %v", u, got, want)
+		}
+	}
+}
+
+// FuzzRender: whatever the Markdown, the HTML has no script-bearing
+// element, no event handler attribute and no link or image to a
+// dangerous scheme. The output is tokenized as a browser would.
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{"# T\n\n<script>x</script>", "[a](javascript:x)", "<img src=x onerror=alert(1)>", "```go\nx\n```", "| a |\n|---|\n| b |", "<javascript:x>", "[a](<java script:x>)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		doc, err := Render([]byte(src), Options{DropTitle: true})
+		if err != nil {
+			return
+		}
+		z := html.NewTokenizer(strings.NewReader(doc.HTML))
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				return
+			}
+			if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+				continue
+			}
+			tok := z.Token()
+			switch tok.Data {
+			case "script", "iframe", "object", "embed", "style", "form", "base", "meta", "link", "svg", "math":
+				t.Fatalf("<%s> in output of %q:\n%s", tok.Data, src, doc.HTML)
+			}
+			for _, a := range tok.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					t.Fatalf("handler %s in output of %q:\n%s", a.Key, src, doc.HTML)
+				}
+				if (a.Key == "href" || a.Key == "src") && !Safe(a.Val) && !strings.HasPrefix(a.Val, "data:image/") {
+					t.Fatalf("%s=%q in output of %q", a.Key, a.Val, src)
+				}
+			}
+		}
+	})
+}
