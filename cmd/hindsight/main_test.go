@@ -1,11 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/net/html"
 )
 
 func TestMain(m *testing.M) {
@@ -25,5 +32,111 @@ func TestScripts(t *testing.T) {
 			env.Setenv("TZ", "UTC")
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"safehtml": safeHTML,
+			"bigfile":  bigFile,
+		},
 	})
+}
+
+// safeHTML DIR fails when any .html file below DIR could run script
+// that is not the theme's own: a script element other than
+// assets/*.js, an event-handler attribute, or a link, image or frame
+// to a javascript:, vbscript: or data: address. Pages are tokenized as a
+// browser would read them, so escaped text never counts.
+func safeHTML(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: safehtml DIR")
+	}
+	root := ts.MkAbs(args[0])
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		z := html.NewTokenizer(bytes.NewReader(b))
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				return nil
+			}
+			if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+				continue
+			}
+			tok := z.Token()
+			src := ""
+			for _, a := range tok.Attr {
+				key, val := strings.ToLower(a.Key), strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
+				if strings.HasPrefix(key, "on") {
+					ts.Fatalf("%s: <%s %s=%q>", p, tok.Data, a.Key, a.Val)
+				}
+				if key == "src" {
+					src = a.Val
+				}
+				if key == "href" || key == "src" || key == "action" || key == "formaction" || key == "srcdoc" {
+					for _, scheme := range []string{"javascript:", "vbscript:", "data:"} {
+						if strings.HasPrefix(val, scheme) {
+							ts.Fatalf("%s: <%s %s=%q>", p, tok.Data, a.Key, a.Val)
+						}
+					}
+				}
+			}
+			switch tok.Data {
+			case "script":
+				if !strings.Contains(src, "assets/") || !strings.HasSuffix(src, ".js") {
+					ts.Fatalf("%s: script element %q not from the theme", p, src)
+				}
+			case "iframe", "object", "embed", "base", "form":
+				ts.Fatalf("%s: <%s> element", p, tok.Data)
+			}
+		}
+	})
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+}
+
+// bigFile PATH KIND N writes a hostile report: KIND "report" is a
+// report of about N megabytes of body, "timeline" one with N timeline
+// entries, "nested" front matter nested N levels deep.
+func bigFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: bigfile PATH report|timeline|nested N")
+	}
+	n, err := strconv.Atoi(args[2])
+	if err != nil {
+		ts.Fatalf("bigfile: %v", err)
+	}
+	var b strings.Builder
+	b.WriteString("---\ntitle: Big\nseverity: P3\nstarted: 2025-01-01 10:00\n")
+	switch args[1] {
+	case "report":
+		b.WriteString("---\n")
+		line := "The booking API returned errors after a deploy changed the schema of a table and requests failed.\n\n"
+		for b.Len() < n<<20 {
+			b.WriteString(line)
+		}
+	case "timeline":
+		b.WriteString("timeline:\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "  - {at: \"2025-01-01 %02d:%02d\", event: Step %d, who: SRE}\n", i/60%24, i%60, i)
+		}
+		b.WriteString("---\nBody.\n")
+	case "nested":
+		b.WriteString("impact: ")
+		b.WriteString(strings.Repeat("[", n))
+		b.WriteString(strings.Repeat("]", n))
+		b.WriteString("\n---\nBody.\n")
+	default:
+		ts.Fatalf("bigfile: unknown kind %q", args[1])
+	}
+	if err := os.MkdirAll(filepath.Dir(ts.MkAbs(args[0])), 0o755); err != nil {
+		ts.Fatalf("bigfile: %v", err)
+	}
+	if err := os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644); err != nil {
+		ts.Fatalf("bigfile: %v", err)
+	}
 }

@@ -62,10 +62,10 @@ func Normalize(data []byte) []byte {
 func Parse(relPath string, data []byte, opt Options) (*Report, error) {
 	r := &Report{Path: relPath, Lines: map[string]int{}, Layout: "front-matter"}
 	if len(data) > MaxSize {
-		return nil, &FileError{Path: relPath, Msg: fmt.Sprintf("file is %d MB, more than the %d MB a report may have", len(data)>>20, MaxSize>>20)}
+		return nil, &FileError{Path: relPath, Line: 1, Msg: fmt.Sprintf("file is %d MB, more than the %d MB a report may have", len(data)>>20, MaxSize>>20)}
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, &FileError{Path: relPath, Msg: "binary file (it contains NUL bytes), not Markdown"}
+		return nil, &FileError{Path: relPath, Line: 1, Msg: "binary file (it contains NUL bytes), not Markdown"}
 	}
 	data = Normalize(data)
 	if !utf8.Valid(data) {
