@@ -35,6 +35,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"safehtml": safeHTML,
 			"bigfile":  bigFile,
+			"cmptree":  cmpTree,
 		},
 	})
 }
@@ -96,6 +97,53 @@ func safeHTML(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	if err != nil {
 		ts.Fatalf("%v", err)
+	}
+}
+
+// cmpTree A B fails unless the two folders hold the same files with the
+// same bytes.
+func cmpTree(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: cmptree A B")
+	}
+	read := func(root string) map[string][]byte {
+		files := map[string][]byte{}
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			files[filepath.ToSlash(rel)] = b
+			return err
+		})
+		if err != nil {
+			ts.Fatalf("cmptree: %v", err)
+		}
+		return files
+	}
+	a, b := read(ts.MkAbs(args[0])), read(ts.MkAbs(args[1]))
+	var diffs []string
+	for name, data := range a {
+		if other, ok := b[name]; !ok {
+			diffs = append(diffs, "only in "+args[0]+": "+name)
+		} else if !bytes.Equal(data, other) {
+			diffs = append(diffs, "differs: "+name)
+		}
+	}
+	for name := range b {
+		if _, ok := a[name]; !ok {
+			diffs = append(diffs, "only in "+args[1]+": "+name)
+		}
+	}
+	if neg && len(diffs) == 0 {
+		ts.Fatalf("%s and %s are identical", args[0], args[1])
+	}
+	if !neg && len(diffs) > 0 {
+		if len(diffs) > 20 {
+			diffs = diffs[:20]
+		}
+		ts.Fatalf("%s and %s differ:\n%s", args[0], args[1], strings.Join(diffs, "\n"))
 	}
 }
 
