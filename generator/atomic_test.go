@@ -107,4 +107,3 @@ func complete(t *testing.T, dir string) {
 		t.Fatalf("%d files, manifest lists %d", n, len(want))
 	}
 }
-
