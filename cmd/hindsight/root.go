@@ -77,7 +77,7 @@ dashboards, incident metrics, feeds and data exports.`,
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "config file (default: hindsight.yaml found upwards from here)")
 	root.AddCommand(newBuildCmd(e, g), newServeCmd(e, g), newActionsCmd(e, g))
 	root.AddCommand(newNewCmd(e, g), newInitCmd(e, g))
-	root.AddCommand(newCheckCmd(e, g))
+	root.AddCommand(newCheckCmd(e, g), newImportCmd(e, g))
 	return root
 }
 
