@@ -1,12 +1,12 @@
 package history
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -16,29 +16,44 @@ import (
 // directories that were watched, and the rename decisions made for it.
 // A commit id fixes all of those, so an entry can never be stale: a
 // rewritten history simply has ids the cache does not know, and those
-// commits are read again. On save the cache keeps only the commits the
-// scan reached from HEAD, so it does not grow with rewritten history.
+// commits are read again.
 //
-// Format (all integers varint-encoded unless noted):
+// A scan that learnt something appends one segment with the commits it
+// read or extended; a later segment's entry replaces an earlier one's.
+// When the cache holds commits the scan did not reach (history was
+// rewritten, or a branch switched) or has many segments, it is rewritten as
+// one segment of just the reachable commits, so it does not grow without
+// bound. Either way the new file is written beside the old one and renamed
+// over it, so readers see the old file or the new one, never a mix.
+//
+// Format (integers are varints unless noted):
 //
 //	magic "hindsight history cache\n", version
-//	string table: count, then length-prefixed strings
-//	commits: count, then per commit
-//	  id[20] tree[20] nparents parent[20]... when tz author(string#) subject(inline)
-//	  ncovered dir(string#)... nchanges (path# kind mode id[20])...
-//	  nrenames (dest# src#+1, 0 = no source)...
-//	CRC-32 (IEEE, 4 bytes big-endian) of everything before it
+//	segments, each: length, body, CRC-32 (IEEE, 4 bytes big-endian) of body
+//	body: string table (count, then length-prefixed strings), then
+//	  commits: count, then per commit
+//	    id[20] tree[20] nparents parent[20]... when tz author(string#) subject(inline)
+//	    ncovered dir(string#)... nchanges (path# kind mode id[20])...
+//	    nrenames (dest# src#+1, 0 = no source)...
 const (
-	cacheName    = "history-v1.cache"
-	cacheMagic   = "hindsight history cache\n"
-	cacheVersion = 1
+	cacheName        = "history-v1.cache"
+	cacheMagic       = "hindsight history cache\n"
+	cacheVersion     = 1
+	maxCacheSegments = 16
 )
 
 var errBadCache = errors.New("unreadable history cache")
 
+// cacheFile is a loaded cache.
+type cacheFile struct {
+	facts    map[plumbing.Hash]*facts
+	raw      []byte // the file as read, kept to append to
+	segments int
+}
+
 // loadCache reads the cache in dir. Any problem means an empty cache: the
 // scan then reads the commits from the repository, which is always right.
-func loadCache(dir string) map[plumbing.Hash]*facts {
+func loadCache(dir string) *cacheFile {
 	if dir == "" {
 		return nil
 	}
@@ -46,68 +61,118 @@ func loadCache(dir string) map[plumbing.Hash]*facts {
 	if err != nil {
 		return nil
 	}
-	m, err := decodeCache(b)
+	c, err := decodeCache(b)
 	if err != nil {
 		return nil
 	}
-	return m
+	return c
 }
 
-func decodeCache(b []byte) (map[plumbing.Hash]*facts, error) {
-	if len(b) < len(cacheMagic)+5 || string(b[:len(cacheMagic)]) != cacheMagic {
+func decodeCache(b []byte) (*cacheFile, error) {
+	if len(b) < len(cacheMagic) || string(b[:len(cacheMagic)]) != cacheMagic {
 		return nil, errBadCache
 	}
-	body, sum := b[:len(b)-4], binary.BigEndian.Uint32(b[len(b)-4:])
-	if crc32.ChecksumIEEE(body) != sum {
-		return nil, errBadCache
-	}
-	r := &cacheReader{b: body[len(cacheMagic):]}
+	r := &cacheReader{b: b[len(cacheMagic):]}
 	if r.uvarint() != cacheVersion {
 		return nil, errBadCache
+	}
+	c := &cacheFile{facts: make(map[plumbing.Hash]*facts), raw: b}
+	for len(r.b) > 0 && r.err == nil {
+		n := r.uvarint()
+		if r.err != nil || n > uint64(len(r.b)) || uint64(len(r.b))-n < 4 {
+			return nil, errBadCache
+		}
+		body := r.b[:n]
+		if crc32.ChecksumIEEE(body) != binary.BigEndian.Uint32(r.b[n:]) {
+			return nil, errBadCache
+		}
+		r.b = r.b[n+4:]
+		if err := decodeSegment(body, c.facts); err != nil {
+			return nil, err
+		}
+		c.segments++
+	}
+	if r.err != nil || c.segments == 0 {
+		return nil, errBadCache
+	}
+	return c, nil
+}
+
+func decodeSegment(body []byte, m map[plumbing.Hash]*facts) error {
+	// All strings are substrings of one copy of the segment, and the
+	// records share a few large allocations: a cache of 50,000 commits
+	// decodes in a few milliseconds instead of making 200,000 small objects.
+	text := string(body)
+	r := &cacheReader{b: body}
+	str := func() string {
+		n := r.uvarint()
+		if n > uint64(len(r.b)) {
+			r.fail()
+			return ""
+		}
+		at := len(text) - len(r.b)
+		r.b = r.b[n:]
+		return text[at : at+int(n)]
 	}
 	nstr := r.count(1)
 	strs := make([]string, nstr)
 	for i := range strs {
-		strs[i] = r.str()
+		strs[i] = str()
 	}
-	str := func() string {
+	ref := func() string {
 		i := r.uvarint()
 		if i >= uint64(len(strs)) {
-			r.err = errBadCache
+			r.fail()
 			return ""
 		}
 		return strs[i]
 	}
 	n := r.count(48)
-	m := make(map[plumbing.Hash]*facts, n)
-	for range n {
+	all := make([]facts, n)
+	var hashes []plumbing.Hash
+	var changes []change
+	coverLists := map[string][]string{}
+	for k := range n {
 		if r.err != nil {
 			break
 		}
 		id := r.hash()
-		f := &facts{}
+		f := &all[k]
 		f.tree = r.hash()
 		if np := r.count(20); np > 0 {
-			f.parents = make([]plumbing.Hash, np)
+			if len(hashes) < np {
+				hashes = make([]plumbing.Hash, max(np, 4096))
+			}
+			f.parents, hashes = hashes[:np:np], hashes[np:]
 			for i := range f.parents {
 				f.parents[i] = r.hash()
 			}
 		}
 		f.when = r.varint()
 		f.tz = int16(r.varint())
-		f.author = str()
-		f.subject = r.str()
-		if nc := r.count(1); nc > 0 {
+		f.author = ref()
+		f.subject = str()
+		if nc := r.count(1); nc == 1 {
+			// Nearly every commit covers the same one directory: share the list.
+			d := ref()
+			if coverLists[d] == nil {
+				coverLists[d] = []string{d}
+			}
+			f.covered = coverLists[d][:1:1]
+		} else if nc > 1 {
 			f.covered = make([]string, nc)
 			for i := range f.covered {
-				f.covered[i] = str()
+				f.covered[i] = ref()
 			}
 		}
 		if nch := r.count(23); nch > 0 {
-			f.changes = make([]change, nch)
+			if len(changes) < nch {
+				changes = make([]change, max(nch, 1024))
+			}
+			f.changes, changes = changes[:nch:nch], changes[nch:]
 			for i := range f.changes {
 				c := &f.changes[i]
-				c.path = str()
+				c.path = ref()
 				c.kind = r.byte()
 				c.mode = uint32(r.uvarint())
 				c.hash = r.hash()
@@ -116,11 +181,11 @@ func decodeCache(b []byte) (map[plumbing.Hash]*facts, error) {
 		if nr := r.count(2); nr > 0 {
 			f.renames = make(map[string]string, nr)
 			for range nr {
-				dest := str()
+				dest := ref()
 				src := ""
 				if i := r.uvarint(); i > 0 {
 					if i-1 >= uint64(len(strs)) {
-						r.err = errBadCache
+						r.fail()
 						break
 					}
 					src = strs[i-1]
@@ -131,82 +196,33 @@ func decodeCache(b []byte) (map[plumbing.Hash]*facts, error) {
 		m[id] = f
 	}
 	if r.err != nil || len(r.b) != 0 {
-		return nil, errBadCache
+		return errBadCache
 	}
-	return m, nil
+	return nil
 }
 
-// saveCache writes the facts of every persistable node to dir, atomically:
-// a reader sees the old file or the new one, never a half-written one.
-func saveCache(dir string, nodes map[plumbing.Hash]*node) error {
-	var strs []string
-	idx := make(map[string]uint64)
-	intern := func(s string) {
-		if _, ok := idx[s]; !ok {
-			idx[s] = uint64(len(strs))
-			strs = append(strs, s)
-		}
-	}
-	list := make([]*node, 0, len(nodes))
-	for _, n := range nodes {
-		f := n.saved()
-		list = append(list, n)
-		intern(f.author)
-		for _, c := range f.covered {
-			intern(c)
-		}
-		for _, c := range f.changes {
-			intern(c.path)
-		}
-		for d, s := range f.renames {
-			intern(d)
-			intern(s)
-		}
-	}
-	w := &cacheWriter{}
-	w.b.WriteString(cacheMagic)
-	w.uvarint(cacheVersion)
-	w.uvarint(uint64(len(strs)))
-	for _, s := range strs {
-		w.str(s)
-	}
-	w.uvarint(uint64(len(list)))
-	for _, n := range list {
-		f := n.saved()
-		w.b.Write(n.hash[:])
-		w.b.Write(f.tree[:])
-		w.uvarint(uint64(len(f.parents)))
-		for _, p := range f.parents {
-			w.b.Write(p[:])
-		}
-		w.varint(f.when)
-		w.varint(int64(f.tz))
-		w.uvarint(idx[f.author])
-		w.str(f.subject)
-		w.uvarint(uint64(len(f.covered)))
-		for _, c := range f.covered {
-			w.uvarint(idx[c])
-		}
-		w.uvarint(uint64(len(f.changes)))
-		for _, c := range f.changes {
-			w.uvarint(idx[c.path])
-			w.b.WriteByte(c.kind)
-			w.uvarint(uint64(c.mode))
-			w.b.Write(c.hash[:])
-		}
-		w.uvarint(uint64(len(f.renames)))
-		for d, s := range f.renames {
-			w.uvarint(idx[d])
-			if s == "" {
-				w.uvarint(0)
-			} else {
-				w.uvarint(idx[s] + 1)
+// saveCache writes what the scan learnt to dir: appended to old as a new
+// segment when that is enough, else as a fresh file of every reached
+// commit. nodes are in walk order, which the file keeps so that the next
+// walk reads its records in memory order.
+func saveCache(dir string, old *cacheFile, nodes []*node, reachedCached int) error {
+	var out []byte
+	if old != nil && reachedCached == len(old.facts) && old.segments < maxCacheSegments {
+		var changed []*node
+		for _, n := range nodes {
+			if n.changed {
+				changed = append(changed, n)
 			}
 		}
+		if len(changed) == 0 {
+			return nil
+		}
+		out = appendSegment(slices.Clip(old.raw), changed)
+	} else {
+		out = []byte(cacheMagic)
+		out = binary.AppendUvarint(out, cacheVersion)
+		out = appendSegment(out, nodes)
 	}
-	var sum [4]byte
-	binary.BigEndian.PutUint32(sum[:], crc32.ChecksumIEEE(w.b.Bytes()))
-	w.b.Write(sum[:])
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -215,7 +231,7 @@ func saveCache(dir string, nodes map[plumbing.Hash]*node) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(w.b.Bytes()); err != nil {
+	if _, err := tmp.Write(out); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err
@@ -231,16 +247,87 @@ func saveCache(dir string, nodes map[plumbing.Hash]*node) error {
 	return nil
 }
 
-type cacheWriter struct {
-	b   bytes.Buffer
-	tmp [binary.MaxVarintLen64]byte
+// appendSegment appends one length-prefixed, checksummed segment holding
+// the facts of nodes.
+func appendSegment(out []byte, nodes []*node) []byte {
+	var strs []string
+	idx := make(map[string]uint64)
+	intern := func(s string) {
+		if _, ok := idx[s]; !ok {
+			idx[s] = uint64(len(strs))
+			strs = append(strs, s)
+		}
+	}
+	size := 0
+	for _, n := range nodes {
+		f := n.saved()
+		intern(f.author)
+		for _, c := range f.covered {
+			intern(c)
+		}
+		for _, c := range f.changes {
+			intern(c.path)
+		}
+		for d, s := range f.renames {
+			intern(d)
+			intern(s)
+		}
+		size += 64 + 20*len(f.parents) + len(f.subject) + 26*len(f.changes)
+	}
+	for _, s := range strs {
+		size += len(s) + 2
+	}
+	w := &cacheWriter{b: make([]byte, 0, size)}
+	w.uvarint(uint64(len(strs)))
+	for _, s := range strs {
+		w.str(s)
+	}
+	w.uvarint(uint64(len(nodes)))
+	for _, n := range nodes {
+		f := n.saved()
+		w.b = append(w.b, n.hash[:]...)
+		w.b = append(w.b, f.tree[:]...)
+		w.uvarint(uint64(len(f.parents)))
+		for _, p := range f.parents {
+			w.b = append(w.b, p[:]...)
+		}
+		w.varint(f.when)
+		w.varint(int64(f.tz))
+		w.uvarint(idx[f.author])
+		w.str(f.subject)
+		w.uvarint(uint64(len(f.covered)))
+		for _, c := range f.covered {
+			w.uvarint(idx[c])
+		}
+		w.uvarint(uint64(len(f.changes)))
+		for _, c := range f.changes {
+			w.uvarint(idx[c.path])
+			w.b = append(w.b, c.kind)
+			w.uvarint(uint64(c.mode))
+			w.b = append(w.b, c.hash[:]...)
+		}
+		w.uvarint(uint64(len(f.renames)))
+		for d, s := range f.renames {
+			w.uvarint(idx[d])
+			if s == "" {
+				w.uvarint(0)
+			} else {
+				w.uvarint(idx[s] + 1)
+			}
+		}
+	}
+	out = binary.AppendUvarint(out, uint64(len(w.b)))
+	out = append(out, w.b...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(w.b))
 }
 
-func (w *cacheWriter) uvarint(v uint64) { w.b.Write(w.tmp[:binary.PutUvarint(w.tmp[:], v)]) }
-func (w *cacheWriter) varint(v int64)   { w.b.Write(w.tmp[:binary.PutVarint(w.tmp[:], v)]) }
+type cacheWriter struct{ b []byte }
+
+func (w *cacheWriter) uvarint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
+func (w *cacheWriter) varint(v int64)   { w.b = binary.AppendVarint(w.b, v) }
 func (w *cacheWriter) str(s string) {
 	w.uvarint(uint64(len(s)))
-	w.b.WriteString(s)
+	w.b = append(w.b, s...)
 }
 
 // cacheReader decodes with a sticky error, so a truncated or corrupt file
@@ -291,17 +378,6 @@ func (r *cacheReader) byte() byte {
 	c := r.b[0]
 	r.b = r.b[1:]
 	return c
-}
-
-func (r *cacheReader) str() string {
-	n := r.uvarint()
-	if n > uint64(len(r.b)) {
-		r.fail()
-		return ""
-	}
-	s := string(r.b[:n])
-	r.b = r.b[n:]
-	return s
 }
 
 func (r *cacheReader) hash() plumbing.Hash {

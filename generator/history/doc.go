@@ -14,7 +14,9 @@
 // descending only into subtrees whose ids differ, and matches the changed
 // paths against the path each report had at that point of the walk. It
 // never asks go-git for a path-filtered log, which would diff whole trees
-// once per file.
+// once per file. Objects come straight from the pack files where it can
+// read them, and from go-git otherwise (objects.go says why). The work
+// tree is listed and compared with HEAD while the walk runs.
 //
 // # Rules (what "like git log --follow" means here)
 //
@@ -36,17 +38,18 @@
 // that both edited a report and were merged, the report has the commit of
 // each branch and not the merge.
 //
-// Walk order. Commits are visited newest committer date first, ties in the
-// order they were reached, which is git log's default order; History is in
-// that order. As in git, a rename changes the followed path from that
-// commit on in this order, even for commits on other branches.
+// Walk order. Commits are visited the way git log visits them by default:
+// taken from a queue ordered by committer date (newest first, ties in
+// arrival order), into which a commit's parents are put when it is taken.
+// History is in that order. As in git, a rename changes the followed path
+// from that commit on in this order, even for commits on other branches.
 //
 // Renames. When a commit adds the followed path, the report continues as
 // the file that commit deleted (anywhere in the repository) with the same
 // content, preferring one with the same base name; failing that, as the
 // deleted regular file most similar to it, if the similarity is at least
-// 50% (git's default -M50%), ties going to the same base name, then to the
-// smaller path. Similarity is git's own measure (see similarity.go). A
+// 50% (git's default -M50%). Ties, which git breaks by its internal
+// order, go to the same base name, then to the smaller path. Similarity is git's own measure (see similarity.go). A
 // folder move is a rename of every file in it and does not reset any age.
 //
 // Deleted and re-added. When the added path has no rename source, the

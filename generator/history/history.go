@@ -20,12 +20,12 @@ type Commit struct {
 	Hash    string    // full id, 40 hex digits
 	Date    time.Time // committer date, in the committer's zone (what git log orders by)
 	Author  string    // author name only, never the e-mail address
-	Subject string    // first line of the message (git log's %s)
+	Subject string    // subject line as git log's %s gives it (a first paragraph of several lines is joined)
 }
 
 // File is the history of one report.
 type File struct {
-	Path        string    // path relative to the repository's work tree root, slash-separated
+	Path        string    // relative to the repository's work tree root, slash-separated (to Root when NotRepo)
 	Created     time.Time // date of the oldest commit in History (the one that created it)
 	Updated     time.Time // date of the newest commit in History
 	Revisions   int       // commits that changed it, following renames
@@ -46,20 +46,26 @@ type Options struct {
 type Result struct {
 	// Files is keyed by slash path relative to Root, for every *.md file
 	// below Dir in the work tree.
-	Files    map[string]*File
-	Head     string // HEAD commit id; "" when not a repository or no commits yet
-	Shallow  bool   // a shallow clone: histories are cut off
-	NotRepo  bool   // Root is not inside a git repository
+	Files   map[string]*File
+	Head    string // HEAD commit id; "" when not a repository or no commits yet
+	Shallow bool   // a shallow clone: histories are cut off
+	NotRepo bool   // Root is not inside a git repository
+	// Warnings are for the user, one sentence each: not a repository, a
+	// shallow clone (naming actions/checkout's `fetch-depth: 0`), missing
+	// contents, an unwritable cache.
 	Warnings []string
 
 	commitsRead int // commits read from objects rather than the cache (for tests)
 }
 
-// objectCacheBytes bounds the cache of rebuilt tree and blob objects. The
-// reports directory of a large corpus is a handful of trees of ~100 KB each,
-// rewritten by almost every commit and stored as chains of up to 50 deltas;
-// keeping whole chains in memory is what makes a walk linear.
-const objectCacheBytes = 160 << 20
+// objectCacheBytes is the initial size of the cache of rebuilt trees and
+// blobs. The reports directory of a large corpus is a handful of trees of
+// ~100 KB each, rewritten by almost every commit and stored as chains of up
+// to 50 deltas; a walk is linear when a whole chain stays cached, and the
+// cache grows for larger trees (see lru). Measured on the 10,000-report
+// corpus, a bigger cache is slower: the garbage collector marks its entries
+// again on every cycle, and rebuilt trees make garbage fast.
+const objectCacheBytes = 32 << 20
 
 // Scan reads the git history of every report below opt.Dir in one walk
 // over the commits reachable from HEAD.
@@ -68,19 +74,33 @@ func Scan(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
+	if _, err := os.Stat(root); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
 	reportsAbs := opt.Dir
 	if !filepath.IsAbs(reportsAbs) {
 		reportsAbs = filepath.Join(root, opt.Dir)
 	}
-	wt, err := listReports(root, reportsAbs)
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
+	// Listing the work tree is system calls; it overlaps with opening the
+	// repository and walking the history.
+	listed := make(chan listing, 1)
+	go func() {
+		wt, err := listReports(root, reportsAbs)
+		listed <- listing{wt, err}
+	}()
+	reports := func() ([]wtFile, error) {
+		l := <-listed
+		listed <- l
+		return l.wt, l.err
 	}
-	res := &Result{Files: make(map[string]*File, len(wt))}
 
 	repo, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
-		res.NotRepo = true
+		wt, err := reports()
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		res := &Result{Files: make(map[string]*File, len(wt)), NotRepo: true}
 		res.Warnings = append(res.Warnings, fmt.Sprintf(
 			"%s is not inside a git repository: reports have no created or updated dates, revisions or authors", root))
 		for _, f := range wt {
@@ -99,12 +119,21 @@ func Scan(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	for i := range wt {
-		wt[i].repoPath = joinPath(repoDir, wt[i].rel)
+	withRepoPaths := func() ([]wtFile, error) {
+		wt, err := reports()
+		for i := range wt {
+			wt[i].repoPath = joinPath(repoDir, wt[i].rel)
+		}
+		return wt, err
 	}
 
 	ref, err := repo.Head()
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		wt, err := withRepoPaths()
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		res := &Result{Files: make(map[string]*File, len(wt))}
 		res.Warnings = append(res.Warnings, "the repository has no commits yet: every report is uncommitted")
 		for _, f := range wt {
 			res.Files[f.key] = &File{Path: f.repoPath, Uncommitted: true}
@@ -114,12 +143,26 @@ func Scan(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history: resolve HEAD: %w", err)
 	}
-	head := ref.Hash()
-	res.Head = head.String()
+	res, err := scanRepo(ctx, repo, ref.Hash(), repoDir, opt.CacheDir, withRepoPaths)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return res, nil
+}
 
+type listing struct {
+	wt  []wtFile
+	err error
+}
+
+// scanRepo follows the reports from commit head. reports waits for the
+// work tree listing.
+func scanRepo(ctx context.Context, repo *git.Repository, head plumbing.Hash, repoDir, cacheDir string,
+	reports func() ([]wtFile, error)) (*Result, error) {
+	res := &Result{Head: head.String()}
 	shallow, err := repo.Storer.Shallow()
 	if err != nil {
-		return nil, fmt.Errorf("history: read shallow list: %w", err)
+		return nil, fmt.Errorf("read shallow list: %w", err)
 	}
 	if len(shallow) > 0 {
 		res.Shallow = true
@@ -129,72 +172,83 @@ func Scan(ctx context.Context, opt Options) (*Result, error) {
 	}
 
 	db := &objectDB{fallback: repo.Storer}
+	gitDir := ""
 	if fs, ok := repo.Storer.(*filesystem.Storage); ok {
-		// Packs we cannot open are served by go-git instead (see objects.go).
-		db.packs, _ = openPacks(objectsDir(fs.Filesystem().Root()))
+		gitDir = fs.Filesystem().Root()
+		// Packs this package cannot open are served by go-git (see objects.go).
+		db.packs, _ = openPacks(objectsDir(gitDir))
 	}
 	defer db.close()
-	st := newStore(db, objectCacheBytes)
 
-	s := newScanner(ctx, st, repoDir)
+	s := newScanner(ctx, newStore(db, objectCacheBytes), repoDir)
 	if len(shallow) > 0 {
 		s.shallow = make(map[plumbing.Hash]bool, len(shallow))
 		for _, h := range shallow {
 			s.shallow[h] = true
 		}
 	}
-	s.cached = loadCache(opt.CacheDir)
-
-	hn, err := s.load(head)
+	if s.cache = loadCache(cacheDir); s.cache != nil {
+		s.nodes = make(map[plumbing.Hash]*node, len(s.cache.facts)+64)
+	}
+	inHead, err := s.headFiles(head)
 	if err != nil {
-		return nil, fmt.Errorf("history: read HEAD: %w", err)
-	}
-	dirTree, err := s.dirTree(hn)
-	if err != nil {
-		return nil, fmt.Errorf("history: read HEAD tree: %w", err)
-	}
-	prefix := ""
-	if repoDir != "" {
-		prefix = repoDir + "/"
-	}
-	inHead, err := st.diffTrees(plumbing.ZeroHash, dirTree, prefix, diffAll, nil)
-	if err != nil {
-		return nil, fmt.Errorf("history: read HEAD tree: %w", err)
-	}
-	headBlobs := make(map[string]change, len(inHead))
-	for _, c := range inHead {
-		headBlobs[c.path] = c
+		return nil, err
 	}
 
-	states := make(map[string]*fileState, len(wt))
-	for _, f := range wt {
-		if _, ok := headBlobs[f.repoPath]; ok {
-			states[f.key] = s.track(f.key, f.repoPath)
+	// Comparing the work tree with HEAD overlaps with the walk.
+	type status struct {
+		wt       []wtFile
+		modified map[string]bool
+		err      error
+	}
+	statusDone := make(chan status, 1)
+	go func() {
+		wt, err := reports()
+		if err != nil {
+			statusDone <- status{err: err}
+			return
+		}
+		modified, err := modifiedFiles(gitDir, wt, inHead)
+		statusDone <- status{wt, modified, err}
+	}()
+
+	// Follow every report HEAD has; the ones the work tree lacks are
+	// dropped at the end, which is cheaper than waiting for the listing.
+	states := make(map[string]*fileState)
+	for p := range inHead {
+		if strings.HasSuffix(p, ".md") {
+			states[p] = s.track(p)
 		}
 	}
-	if err := s.walk(head); err != nil {
-		return nil, fmt.Errorf("history: %w", err)
+	walkErr := error(nil)
+	if len(states) > 0 {
+		walkErr = s.walk(head)
+	}
+	st := <-statusDone
+	if walkErr != nil {
+		return nil, walkErr
+	}
+	if st.err != nil {
+		return nil, st.err
 	}
 	res.Warnings = append(res.Warnings, s.warnings...)
 	res.commitsRead = s.computed
 
-	modified, err := modifiedFiles(repo, wt, headBlobs)
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
+	res.Files = make(map[string]*File, len(st.wt))
 	zones := make(map[int16]*time.Location)
-	for _, f := range wt {
-		st := states[f.key]
-		if st == nil {
+	for _, f := range st.wt {
+		state := states[f.repoPath]
+		if state == nil {
 			res.Files[f.key] = &File{Path: f.repoPath, Uncommitted: true}
 			continue
 		}
-		res.Files[f.key] = st.file(f.repoPath, zones)
-		res.Files[f.key].Modified = modified[f.repoPath]
+		file := state.file(f.repoPath, zones)
+		file.Modified = st.modified[f.repoPath]
+		res.Files[f.key] = file
 	}
 
-	if opt.CacheDir != "" && (s.dirty || len(s.cached) != len(s.nodes)) {
-		if err := saveCache(opt.CacheDir, s.nodes); err != nil {
+	if len(states) > 0 && cacheDir != "" && (s.dirty || s.cache == nil || s.reachedCached != len(s.cache.facts)) {
+		if err := saveCache(cacheDir, s.cache, s.order, s.reachedCached); err != nil {
 			// A build must not fail because its cache could not be written.
 			res.Warnings = append(res.Warnings, fmt.Sprintf("could not write the history cache: %v", err))
 		}
@@ -202,23 +256,48 @@ func Scan(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// file turns a followed report into its File.
-func (fs *fileState) file(repoPath string, zones map[int16]*time.Location) *File {
-	f := &File{Path: repoPath, Revisions: len(fs.history)}
-	if len(fs.history) == 0 {
-		return f // only ever added by a merge, which git log --follow does not show
+// headFiles lists the blobs below the reports dir in commit head.
+func (s *scanner) headFiles(head plumbing.Hash) (map[string]change, error) {
+	hn, err := s.load(head)
+	if err != nil {
+		return nil, fmt.Errorf("read HEAD: %w", err)
 	}
-	f.History = make([]Commit, len(fs.history))
-	for i, n := range fs.history {
-		f.History[i] = *n.commitValue(zones)
-		if !slices.Contains(f.Authors, n.f.author) {
-			f.Authors = append(f.Authors, n.f.author)
+	dirTree, err := s.dirTree(hn)
+	if err != nil {
+		return nil, fmt.Errorf("read HEAD tree: %w", err)
+	}
+	prefix := ""
+	if s.dir != "" {
+		prefix = s.dir + "/"
+	}
+	blobs, err := s.st.diffTrees(plumbing.ZeroHash, dirTree, prefix, diffAll, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read HEAD tree: %w", err)
+	}
+	m := make(map[string]change, len(blobs))
+	for _, c := range blobs {
+		m[c.path] = c
+	}
+	return m, nil
+}
+
+// file turns a followed report into its File.
+func (f *fileState) file(repoPath string, zones map[int16]*time.Location) *File {
+	out := &File{Path: repoPath, Revisions: len(f.history)}
+	if len(f.history) == 0 {
+		return out // only ever added by a merge, which git log --follow does not show
+	}
+	out.History = make([]Commit, len(f.history))
+	for i, n := range f.history {
+		out.History[i] = *n.commitValue(zones)
+		if !slices.Contains(out.Authors, n.f.author) {
+			out.Authors = append(out.Authors, n.f.author)
 		}
 	}
-	slices.Sort(f.Authors)
-	f.Updated = f.History[0].Date
-	f.Created = f.History[len(f.History)-1].Date
-	return f
+	slices.Sort(out.Authors)
+	out.Updated = out.History[0].Date
+	out.Created = out.History[len(out.History)-1].Date
+	return out
 }
 
 func (n *node) commitValue(zones map[int16]*time.Location) *Commit {
@@ -255,12 +334,7 @@ func objectsDir(gitDir string) string {
 // itself. Symbolic links are resolved first so that /tmp and /private/tmp
 // (macOS) or a linked checkout still line up.
 func relPath(base, target string) (string, error) {
-	if b, err := filepath.EvalSymlinks(base); err == nil {
-		base = b
-	}
-	if t, err := filepath.EvalSymlinks(target); err == nil {
-		target = t
-	}
+	base, target = resolve(base), resolve(target)
 	rel, err := filepath.Rel(base, target)
 	if err != nil {
 		return "", err
@@ -273,6 +347,19 @@ func relPath(base, target string) (string, error) {
 		return "", nil
 	}
 	return rel, nil
+}
+
+// resolve evaluates the symbolic links of p, or of its longest existing
+// ancestor when p does not exist (yet).
+func resolve(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	parent := filepath.Dir(p)
+	if parent == p {
+		return p
+	}
+	return filepath.Join(resolve(parent), filepath.Base(p))
 }
 
 func joinPath(dir, rel string) string {

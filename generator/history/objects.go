@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -28,15 +27,18 @@ import (
 // damaged clone).
 var errMissing = errors.New("object missing")
 
+// maxCacheBytes is the most the object cache grows to (see lru); with the
+// garbage collector's headroom it keeps a scan well under 500 MB.
+const maxCacheBytes = 128 << 20
+
 // maxObjectSize bounds a single object read into memory: reports and trees
 // are small, and a corrupt header must not allocate the machine away.
 const maxObjectSize = 1 << 30
 
-// objectDB is the object database shared by the scanning goroutines.
+// objectDB is a repository's object database: the packs read directly,
+// and go-git's storage for everything else.
 type objectDB struct {
-	packs []*packFile
-
-	mu       sync.Mutex // go-git storage is not safe for concurrent use
+	packs    []*packFile
 	fallback storer.EncodedObjectStorer
 }
 
@@ -51,15 +53,15 @@ func (db *objectDB) close() error {
 	return err
 }
 
-// store reads objects for one goroutine: it owns its inflater and its
-// cache of rebuilt objects.
+// store reads objects, with its own inflater and cache of rebuilt objects;
+// it is used by one goroutine.
 type store struct {
 	db    *objectDB
 	cache *lru
 	zr    io.ReadCloser
 	br    bytes.Reader
 	bufr  *bufio.Reader
-	reads int // pack entries and loose objects inflated
+	depth int // nesting of reads through bases in other packs
 }
 
 func newStore(db *objectDB, cacheBytes int64) *store {
@@ -84,8 +86,6 @@ func (s *store) read(h plumbing.Hash, keep bool) (int, []byte, error) {
 }
 
 func (s *store) readFallback(h plumbing.Hash) (int, []byte, error) {
-	s.db.mu.Lock()
-	defer s.db.mu.Unlock()
 	if s.db.fallback == nil {
 		return 0, nil, fmt.Errorf("read object %s: %w", h, errMissing)
 	}
@@ -105,7 +105,6 @@ func (s *store) readFallback(h plumbing.Hash) (int, []byte, error) {
 	if err != nil {
 		return 0, nil, fmt.Errorf("read object %s: %w", h, err)
 	}
-	s.reads++
 	return int(o.Type()), data, nil
 }
 
@@ -156,7 +155,12 @@ func (s *store) readPacked(pi int, off int64, keep bool) (int, []byte, error) {
 			continue
 		}
 		// A base in another pack or loose: rare outside thin packs.
+		if s.depth > 64 {
+			return 0, nil, errors.New("delta bases refer to each other")
+		}
+		s.depth++
 		typ, data, err = s.read(h.baseRef, true)
+		s.depth--
 		if err != nil {
 			return 0, nil, err
 		}
@@ -181,10 +185,27 @@ func (s *store) inflate(p *packFile, off, size int64) ([]byte, error) {
 	if size < 0 || size > maxObjectSize {
 		return nil, fmt.Errorf("object of %d bytes is too large", size)
 	}
+	if err := s.resetInflater(p, off); err != nil {
+		return nil, err
+	}
+	out := make([]byte, size)
+	if _, err := io.ReadFull(s.zr, out); err != nil {
+		return nil, fmt.Errorf("inflate: %w", err)
+	}
+	// Reading past the end checks the stream's checksum and its length.
+	var one [1]byte
+	if n, err := s.zr.Read(one[:]); n != 0 || (err != io.EOF && err != nil) {
+		return nil, errors.New("inflate: object larger than its header says")
+	}
+	return out, nil
+}
+
+// resetInflater points the store's zlib reader at the stream at off.
+func (s *store) resetInflater(p *packFile, off int64) error {
 	var src io.Reader
 	if p.data != nil {
 		if off > int64(len(p.data)) {
-			return nil, errors.New("pack offset out of range")
+			return errors.New("pack offset out of range")
 		}
 		s.br.Reset(p.data[off:])
 		src = &s.br
@@ -200,28 +221,69 @@ func (s *store) inflate(p *packFile, off, size int64) ([]byte, error) {
 	if s.zr == nil {
 		zr, err := zlib.NewReader(src)
 		if err != nil {
-			return nil, fmt.Errorf("inflate: %w", err)
+			return fmt.Errorf("inflate: %w", err)
 		}
 		s.zr = zr
 	} else if err := s.zr.(zlib.Resetter).Reset(src, nil); err != nil {
-		return nil, fmt.Errorf("inflate: %w", err)
+		return fmt.Errorf("inflate: %w", err)
 	}
-	out := make([]byte, size)
-	if _, err := io.ReadFull(s.zr, out); err != nil {
-		return nil, fmt.Errorf("inflate: %w", err)
+	return nil
+}
+
+// size returns the size of object h without rebuilding it, so that rename
+// detection can rule out a large deleted file before reading it.
+func (s *store) size(h plumbing.Hash) (int64, error) {
+	for _, p := range s.db.packs {
+		off, ok := p.find(h)
+		if !ok {
+			continue
+		}
+		eh, err := p.header(off)
+		if err != nil {
+			return 0, fmt.Errorf("read object %s: %w", h, err)
+		}
+		if eh.typ != objOfsDelta && eh.typ != objRefDelta {
+			return eh.size, nil
+		}
+		// A delta starts with the sizes of its base and of its result.
+		if err := s.resetInflater(p, eh.dataOff); err != nil {
+			return 0, err
+		}
+		var buf [20]byte
+		n, err := io.ReadFull(s.zr, buf[:min(len(buf), int(eh.size))])
+		if err != nil && n == 0 {
+			return 0, fmt.Errorf("read object %s: %w", h, err)
+		}
+		_, rest, ok := uvarintLE(buf[:n])
+		if !ok {
+			return 0, fmt.Errorf("read object %s: corrupt delta", h)
+		}
+		v, _, ok := uvarintLE(rest)
+		if !ok {
+			return 0, fmt.Errorf("read object %s: corrupt delta", h)
+		}
+		return int64(v), nil
 	}
-	// Reading past the end checks the stream's checksum and its length.
-	var one [1]byte
-	if n, err := s.zr.Read(one[:]); n != 0 || (err != io.EOF && err != nil) {
-		return nil, errors.New("inflate: object larger than its header says")
+	if s.db.fallback == nil {
+		return 0, fmt.Errorf("read object %s: %w", h, errMissing)
 	}
-	s.reads++
-	return out, nil
+	n, err := s.db.fallback.EncodedObjectSize(h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return 0, fmt.Errorf("read object %s: %w", h, errMissing)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read object %s: %w", h, err)
+	}
+	return n, nil
 }
 
 // lru caches rebuilt objects by pack position, bounded by total bytes.
+// It starts small, because a large cache costs more in garbage collection
+// than it saves, and grows to hold a whole delta chain (git's default
+// depth is 50) of the largest object seen, up to hardLimit.
 type lru struct {
 	max, size int64
+	hardLimit int64
 	m         map[lruKey]*lruEntry
 	root      lruEntry // sentinel of a circular list, most recent first
 }
@@ -238,8 +300,8 @@ type lruEntry struct {
 	prev, next *lruEntry
 }
 
-func newLRU(max int64) *lru {
-	c := &lru{max: max, m: make(map[lruKey]*lruEntry, 1024)}
+func newLRU(size int64) *lru {
+	c := &lru{max: size, hardLimit: max(size, maxCacheBytes), m: make(map[lruKey]*lruEntry, 1024)}
 	c.root.prev, c.root.next = &c.root, &c.root
 	return c
 }
@@ -256,6 +318,9 @@ func (c *lru) get(k lruKey) *lruEntry {
 
 func (c *lru) put(k lruKey, typ int8, data []byte) {
 	n := int64(len(data)) + 64
+	if want := n * 64; want > c.max && c.max < c.hardLimit {
+		c.max = min(want, c.hardLimit)
+	}
 	if n > c.max/4 {
 		return // one object must not flush the cache
 	}

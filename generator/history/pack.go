@@ -18,7 +18,6 @@ import (
 // otherwise read with ReadAt; either way it is only ever read, so one
 // packFile is safe to share between goroutines.
 type packFile struct {
-	name   string
 	data   []byte   // the whole pack when memory-mapped, else nil
 	file   *os.File // the open pack
 	size   int64
@@ -29,7 +28,9 @@ type packFile struct {
 	off64  []byte // 8-byte offsets for packs over 2 GiB
 }
 
-var errNotPacked = errors.New("object not in pack")
+// mmapPacks can be turned off by tests to exercise the ReadAt path that
+// platforms without mmap use.
+var mmapPacks = true
 
 // openPacks opens every pack in objectsDir/pack whose index this reader
 // understands. Packs it cannot read are skipped: their objects are still
@@ -64,7 +65,7 @@ func openPack(base string) (*packFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &packFile{name: base}
+	p := &packFile{}
 	if err := p.parseIndex(idx); err != nil {
 		return nil, fmt.Errorf("%s.idx: %w", base, err)
 	}
@@ -79,8 +80,10 @@ func openPack(base string) (*packFile, error) {
 	}
 	p.file = f
 	p.size = st.Size()
-	if data, unmap, err := mapFile(f, p.size); err == nil {
-		p.data, p.unmap = data, unmap
+	if mmapPacks {
+		if data, unmap, err := mapFile(f, p.size); err == nil {
+			p.data, p.unmap = data, unmap
+		}
 	}
 	return p, nil
 }

@@ -50,6 +50,7 @@ type node struct {
 	dirTree plumbing.Hash
 	dirDone bool
 	persist bool   // facts may be cached (not a shallow boundary)
+	changed bool   // facts learnt or extended by this scan
 	orig    *facts // a shallow boundary's own facts, which are what is cached
 	commit  *Commit
 }
@@ -64,7 +65,6 @@ func (n *node) saved() *facts {
 
 // fileState follows one report back through history.
 type fileState struct {
-	key     string // Result.Files key
 	name    string // the repository path being followed at this point of the walk
 	history []*node
 }
@@ -76,17 +76,22 @@ type scanner struct {
 	dir     string   // reports dir, repository-relative ("" = the whole repository)
 	watch   []string // directories whose changes each commit must provide
 	nodes   map[plumbing.Hash]*node
-	cached  map[plumbing.Hash]*facts
+	order   []*node    // nodes in the order the walk met them
+	slab    []node     // nodes are allocated in blocks
+	cache   *cacheFile // nil without a cache
 	shallow map[plumbing.Hash]bool
 	tracked map[string][]*fileState
 
-	computed int  // commits read from the object database (not the cache)
-	dirty    bool // the cache needs writing
+	computed      int  // commits read from the object database (not the cache)
+	reachedCached int  // commits found in the cache
+	dirty         bool // some node changed: the cache needs writing
 
 	// deletions of the commit being processed, for rename detection
 	delsOf *node
 	dels   []change
-	simSrc map[string]*simSource
+	simSrc map[plumbing.Hash]*simSource
+	// incomplete is set when a rename decision lacked a blob
+	incomplete bool
 
 	warned   map[string]bool
 	warnings []string
@@ -118,8 +123,8 @@ func (s *scanner) warn(key, msg string) {
 }
 
 // track starts following a file that is at repoPath in HEAD.
-func (s *scanner) track(key, repoPath string) *fileState {
-	f := &fileState{key: key, name: repoPath}
+func (s *scanner) track(repoPath string) *fileState {
+	f := &fileState{name: repoPath}
 	s.tracked[repoPath] = append(s.tracked[repoPath], f)
 	return f
 }
@@ -130,8 +135,14 @@ func (s *scanner) load(h plumbing.Hash) (*node, error) {
 	if n := s.nodes[h]; n != nil {
 		return n, nil
 	}
-	f := s.cached[h]
-	if f == nil {
+	var f *facts
+	if s.cache != nil {
+		f = s.cache.facts[h]
+	}
+	changed := f == nil
+	if f != nil {
+		s.reachedCached++
+	} else {
 		typ, data, err := s.st.read(h, false)
 		if err != nil {
 			return nil, err
@@ -147,7 +158,13 @@ func (s *scanner) load(h plumbing.Hash) (*node, error) {
 		s.computed++
 		s.dirty = true
 	}
-	n := &node{hash: h, f: f, persist: true}
+	if len(s.slab) == 0 {
+		s.slab = make([]node, 1024)
+	}
+	n := &s.slab[0]
+	s.slab = s.slab[1:]
+	*n = node{hash: h, f: f, persist: true, changed: changed}
+	s.order = append(s.order, n)
 	if s.shallow[h] {
 		// The walk treats a shallow boundary as a root, as git does; what it
 		// learns there is not true of the commit, so it is not cached.
@@ -173,9 +190,9 @@ func (s *scanner) walk(head plumbing.Hash) error {
 	seq := 0
 	hn.seen, hn.seq = true, seq
 	q := &queue{hn}
-	for q.Len() > 0 {
+	for pops := 0; q.Len() > 0; pops++ {
 		n := heap.Pop(q).(*node)
-		if seq&1023 == 0 {
+		if pops&255 == 0 {
 			if err := s.ctx.Err(); err != nil {
 				return err
 			}
@@ -299,7 +316,7 @@ func (s *scanner) cover(n, parent *node) error {
 			prefix = w + "/"
 		}
 		before := len(n.f.changes)
-		n.f.changes, err = s.st.diffTrees(a, b, prefix, diffAll, n.f.changes)
+		n.f.changes, err = s.st.diffTrees(a, b, prefix, diffAll, nil, n.f.changes)
 		if err != nil {
 			return fmt.Errorf("commit %s: %w", n.hash, err)
 		}
@@ -308,7 +325,7 @@ func (s *scanner) cover(n, parent *node) error {
 		}
 		n.f.covered = append(n.f.covered, w)
 		if n.persist {
-			s.dirty = true
+			n.changed, s.dirty = true, true
 		}
 	}
 	return nil
@@ -344,15 +361,38 @@ func (s *scanner) renameSource(n, parent *node, ch *change) (string, error) {
 	src := ""
 	if parent != nil {
 		if s.delsOf != n {
-			dels, err := s.st.diffTrees(parent.f.tree, n.f.tree, "", diffDeletions, nil)
-			if err != nil {
-				return "", fmt.Errorf("commit %s: %w", n.hash, err)
+			// Deletions below the covered directories are already in the
+			// commit's changes; diff only the rest of the tree.
+			var dels []change
+			skip := make([]string, 0, len(n.f.covered))
+			for _, c := range n.f.covered {
+				if c == "" {
+					skip = nil
+					break
+				}
+				skip = append(skip, c+"/")
+			}
+			if len(skip) > 0 || len(n.f.covered) == 0 {
+				var err error
+				dels, err = s.st.diffTrees(parent.f.tree, n.f.tree, "", diffDeletions, skip, nil)
+				if err != nil {
+					return "", fmt.Errorf("commit %s: %w", n.hash, err)
+				}
+			}
+			for _, c := range n.f.changes {
+				if c.kind == 'D' {
+					dels = append(dels, c)
+				}
 			}
 			s.delsOf, s.dels, s.simSrc = n, dels, nil
 		}
+		s.incomplete = false
 		var err error
-		if src, err = s.pickSource(n, ch); err != nil {
+		if src, err = s.pickSource(ch); err != nil {
 			return "", err
+		}
+		if s.incomplete {
+			return src, nil // decided without some contents: not worth keeping
 		}
 	}
 	if n.f.renames == nil {
@@ -360,12 +400,12 @@ func (s *scanner) renameSource(n, parent *node, ch *change) (string, error) {
 	}
 	n.f.renames[ch.path] = src
 	if n.persist {
-		s.dirty = true
+		n.changed, s.dirty = true, true
 	}
 	return src, nil
 }
 
-func (s *scanner) pickSource(n *node, ch *change) (string, error) {
+func (s *scanner) pickSource(ch *change) (string, error) {
 	base := path.Base(ch.path)
 	better := func(cand, best string) bool {
 		cb, bb := path.Base(cand) == base, path.Base(best) == base
@@ -397,19 +437,21 @@ func (s *scanner) pickSource(n *node, ch *change) (string, error) {
 			continue
 		}
 		if dst == nil {
-			dst = s.simSource(ch.hash)
-			if dst.err != nil {
+			if dst = s.simSource(ch.hash, true); dst.err != nil {
 				return "", s.blobError(dst.err)
 			}
 		}
-		src := s.simSource(d.hash)
+		// Sizes alone rule most candidates out, without reading them.
+		src := s.simSource(d.hash, false)
+		if src.err == nil && sizeMayMatch(src.size, dst.size) {
+			src = s.simSource(d.hash, true)
+		} else if src.err == nil {
+			continue
+		}
 		if src.err != nil {
 			if err := s.blobError(src.err); err != nil {
 				return "", err
 			}
-			continue
-		}
-		if !sizeMayMatch(src.size, dst.size) {
 			continue
 		}
 		score := similarity(src.size, dst.size, src.spans, dst.spans)
@@ -427,18 +469,29 @@ func (s *scanner) pickSource(n *node, ch *change) (string, error) {
 // file is then followed as if it had no rename source.
 func (s *scanner) blobError(err error) error {
 	if errors.Is(err, errMissing) {
+		s.incomplete = true
 		s.warn("blob", "some file contents are missing from the repository (a partial clone?); reports renamed with edits may show a shorter history")
 		return nil
 	}
 	return err
 }
 
-func (s *scanner) simSource(h plumbing.Hash) *simSource {
-	key := string(h[:])
-	if src := s.simSrc[key]; src != nil {
+// simSource returns what rename detection knows of blob h: its size, and
+// with spans set its span counts, read once per commit.
+func (s *scanner) simSource(h plumbing.Hash, spansToo bool) *simSource {
+	if s.simSrc == nil {
+		s.simSrc = make(map[plumbing.Hash]*simSource)
+	}
+	src := s.simSrc[h]
+	if src == nil {
+		src = &simSource{}
+		sz, err := s.st.size(h)
+		src.size, src.err = int(sz), err
+		s.simSrc[h] = src
+	}
+	if !spansToo || src.err != nil || src.spans != nil {
 		return src
 	}
-	src := &simSource{}
 	typ, data, err := s.st.read(h, false)
 	switch {
 	case err != nil:
@@ -446,12 +499,8 @@ func (s *scanner) simSource(h plumbing.Hash) *simSource {
 	case typ != objBlob:
 		src.err = fmt.Errorf("object %s is not a blob", h)
 	default:
-		src.size, src.spans = len(data), spans(data)
+		src.size, src.spans = len(data), spans(data) // never nil once read
 	}
-	if s.simSrc == nil {
-		s.simSrc = make(map[string]*simSource)
-	}
-	s.simSrc[key] = src
 	return src
 }
 

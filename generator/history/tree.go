@@ -153,12 +153,13 @@ const (
 )
 
 // diffTrees appends to out the blobs that differ between trees a (older)
-// and b (newer) below prefix, which is "" or ends in "/". Subtrees with
+// and b (newer) below prefix, which is "" or ends in "/", leaving out the
+// directories listed in skip (each ending in "/"). Subtrees with
 // equal ids are skipped without being read, and so are the runs of
 // identical entries at the start and end of two versions of a large
 // directory, which is what makes a directory of thousands of reports cheap
 // to diff when one of them changed.
-func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, out []change) ([]change, error) {
+func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip []string, out []change) ([]change, error) {
 	if a == b {
 		return out, nil
 	}
@@ -207,10 +208,12 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, out 
 		}
 		switch {
 		case c < 0:
-			out, err = s.emitAll(ea, prefix, 'D', out)
+			if !skipped(ea, prefix, skip) {
+				out, err = s.emitAll(ea, prefix, 'D', out)
+			}
 			i += na
 		case c > 0:
-			if mode == diffAll {
+			if mode == diffAll && !skipped(eb, prefix, skip) {
 				out, err = s.emitAll(eb, prefix, 'A', out)
 			}
 			j += nb
@@ -222,7 +225,9 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, out 
 			}
 			switch {
 			case isTree(ea.mode) && isTree(eb.mode):
-				out, err = s.diffTrees(ea.hash, eb.hash, prefix+string(ea.name)+"/", mode, out)
+				if !skipped(ea, prefix, skip) {
+					out, err = s.diffTrees(ea.hash, eb.hash, prefix+string(ea.name)+"/", mode, skip, out)
+				}
 			case isBlob(ea.mode) && isBlob(eb.mode):
 				if mode == diffAll {
 					out = append(out, change{path: prefix + string(eb.name), kind: 'M', mode: eb.mode, hash: eb.hash})
@@ -238,6 +243,20 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, out 
 			return out, err
 		}
 	}
+}
+
+// skipped says whether e is a directory listed in skip.
+func skipped(e treeEntry, prefix string, skip []string) bool {
+	if !isTree(e.mode) {
+		return false
+	}
+	for _, d := range skip {
+		if len(d) == len(prefix)+len(e.name)+1 && strings.HasPrefix(d, prefix) &&
+			d[len(prefix):len(d)-1] == string(e.name) {
+			return true
+		}
+	}
+	return false
 }
 
 // emitAll appends e, or every blob below it when it is a tree, as kind.

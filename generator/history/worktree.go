@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha1"
 	"errors"
@@ -10,8 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
-	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
@@ -26,8 +27,17 @@ type wtFile struct {
 
 // listReports finds every *.md file below dir. A missing dir has none.
 func listReports(root, dir string) ([]wtFile, error) {
+	dir = filepath.Clean(dir)
+	dirKey, err := filepath.Rel(root, dir)
+	if err != nil {
+		return nil, fmt.Errorf("list reports: %w", err)
+	}
+	dirKey = filepath.ToSlash(dirKey)
+	if dirKey == "." {
+		dirKey = ""
+	}
 	var out []wtFile
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir && errors.Is(err, fs.ErrNotExist) {
 				return filepath.SkipAll
@@ -40,7 +50,7 @@ func listReports(root, dir string) ([]wtFile, error) {
 			}
 			return nil
 		}
-		if !strings.HasSuffix(d.Name(), ".md") {
+		if !strings.HasSuffix(d.Name(), ".md") || len(p) <= len(dir) {
 			return nil
 		}
 		if !d.Type().IsRegular() {
@@ -48,15 +58,9 @@ func listReports(root, dir string) ([]wtFile, error) {
 				return nil // a dangling link or a special file is not a report
 			}
 		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		key, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		out = append(out, wtFile{key: filepath.ToSlash(key), rel: filepath.ToSlash(rel), abs: p})
+		// WalkDir joins names onto dir, so p is dir, a separator, then rel.
+		rel := filepath.ToSlash(strings.TrimPrefix(p[len(dir):], string(filepath.Separator)))
+		out = append(out, wtFile{key: joinPath(dirKey, rel), rel: rel, abs: p})
 		return nil
 	})
 	if err != nil {
@@ -70,11 +74,11 @@ func listReports(root, dir string) ([]wtFile, error) {
 // modification time match what the index recorded (and the index entry is
 // HEAD's blob), and hashes the file only otherwise, so a clean checkout
 // costs one stat per report.
-func modifiedFiles(repo *git.Repository, wt []wtFile, head map[string]change) (map[string]bool, error) {
+func modifiedFiles(gitDir string, wt []wtFile, head map[string]change) (map[string]bool, error) {
 	entries := make(map[string]*index.Entry)
 	var indexTime int64
-	if idx, err := repo.Storer.Index(); err == nil {
-		indexTime = idx.ModTime.UnixNano()
+	if idx, mtime, err := readIndex(gitDir); err == nil {
+		indexTime = mtime
 		for _, e := range idx.Entries {
 			if e.Stage != 0 {
 				entries[e.Name] = nil // conflicted: always compare content
@@ -85,31 +89,73 @@ func modifiedFiles(repo *git.Repository, wt []wtFile, head map[string]change) (m
 			}
 		}
 	}
+	// Stat and hash in a few goroutines: on a cold disk cache the system
+	// calls, not the CPU, are the cost.
+	modified := make([]bool, len(wt))
+	errs := make([]error, len(wt))
+	workers := min(8, max(1, len(wt)/256))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(wt); i += workers {
+				modified[i], errs[i] = isModified(wt[i], head, entries, indexTime)
+			}
+		}()
+	}
+	wg.Wait()
 	out := make(map[string]bool)
-	for _, f := range wt {
-		hb, ok := head[f.repoPath]
-		if !ok {
-			continue
+	for i, f := range wt {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		fi, err := os.Lstat(f.abs)
-		if err != nil {
-			return nil, fmt.Errorf("stat %s: %w", f.abs, err)
-		}
-		if e := entries[f.repoPath]; e != nil && e.Hash == hb.hash &&
-			int64(e.Size) == fi.Size()&0xffffffff &&
-			e.ModifiedAt.UnixNano() == fi.ModTime().UnixNano() &&
-			fi.ModTime().UnixNano() < indexTime {
-			continue
-		}
-		same, err := sameContent(f.abs, fi, hb)
-		if err != nil {
-			return nil, err
-		}
-		if !same {
+		if modified[i] {
 			out[f.repoPath] = true
 		}
 	}
 	return out, nil
+}
+
+// readIndex decodes gitDir/index with go-git's decoder, on its own file
+// handle so that it can run beside the history walk.
+func readIndex(gitDir string) (*index.Index, int64, error) {
+	if gitDir == "" {
+		return nil, 0, os.ErrNotExist
+	}
+	f, err := os.Open(filepath.Join(gitDir, "index"))
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	idx := &index.Index{}
+	if err := index.NewDecoder(bufio.NewReader(f)).Decode(idx); err != nil {
+		return nil, 0, err
+	}
+	return idx, fi.ModTime().UnixNano(), nil
+}
+
+func isModified(f wtFile, head map[string]change, entries map[string]*index.Entry, indexTime int64) (bool, error) {
+	hb, ok := head[f.repoPath]
+	if !ok {
+		return false, nil
+	}
+	fi, err := os.Lstat(f.abs)
+	if err != nil {
+		return false, fmt.Errorf("stat %s: %w", f.abs, err)
+	}
+	if e := entries[f.repoPath]; e != nil && e.Hash == hb.hash &&
+		int64(e.Size) == fi.Size()&0xffffffff &&
+		e.ModifiedAt.UnixNano() == fi.ModTime().UnixNano() &&
+		fi.ModTime().UnixNano() < indexTime {
+		return false, nil
+	}
+	same, err := sameContent(f.abs, fi, hb)
+	return !same, err
 }
 
 // sameContent says whether the file at abs would be stored as HEAD's blob.
