@@ -282,6 +282,13 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 	} else if hist != nil {
 		set.History = true
 		attach(set, hist, cfg.Site.ReportsDir)
+		if !hist.NotRepo && hist.Head != "" {
+			if err := closeDates(ctx, root, set.Reports, opt, cfg.workers()); err != nil {
+				// Closure dates are a nicety: the site builds without them.
+				set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: cfg.Site.ReportsDir, Severity: "warning", Rule: "history",
+					Message: "action item closing dates unavailable: " + err.Error()})
+			}
+		}
 	}
 	sortDiags(set.Errors)
 	crossCheck(set)
@@ -305,7 +312,7 @@ func attach(set *Set, h *history.Result, dir string) {
 		}
 		g.History = make([]report.Revision, len(f.History))
 		for i, c := range f.History {
-			g.History[i] = report.Revision{Commit: c.Hash, Date: c.Date, Author: c.Author, Subject: c.Subject}
+			g.History[i] = report.Revision{Commit: c.Hash, Date: c.Date, Author: c.Author, Subject: c.Subject, Blob: c.Blob}
 		}
 		r.Git = g
 	}

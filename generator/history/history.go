@@ -21,6 +21,9 @@ type Commit struct {
 	Date    time.Time // committer date, in the committer's zone (what git log orders by)
 	Author  string    // author name only, never the e-mail address
 	Subject string    // subject line as git log's %s gives it (a first paragraph of several lines is joined)
+	// Blob is the id of the file's content after this commit, for
+	// ReadBlobs; "" when the commit deleted the file.
+	Blob string
 }
 
 // File is the history of one report.
@@ -290,6 +293,9 @@ func (f *fileState) file(repoPath string, zones map[int16]*time.Location) *File 
 	out.History = make([]Commit, len(f.history))
 	for i, n := range f.history {
 		out.History[i] = *n.commitValue(zones)
+		if i < len(f.blobs) && !f.blobs[i].IsZero() {
+			out.History[i].Blob = f.blobs[i].String()
+		}
 		if !slices.Contains(out.Authors, n.f.author) {
 			out.Authors = append(out.Authors, n.f.author)
 		}

@@ -67,6 +67,7 @@ func (n *node) saved() *facts {
 type fileState struct {
 	name    string // the repository path being followed at this point of the walk
 	history []*node
+	blobs   []plumbing.Hash // the file's content after each commit of history; zero for a deletion
 }
 
 // scanner walks the history once and follows every report at the same time.
@@ -247,8 +248,13 @@ func (s *scanner) process(n, parent *node) error {
 	// Record first, switch names after: a rename's old path is among this
 	// commit's changes too, and must not be matched twice.
 	for _, h := range hits {
+		blob := h.ch.hash
+		if h.ch.kind == 'D' {
+			blob = plumbing.ZeroHash
+		}
 		for _, f := range h.files {
 			f.history = append(f.history, n)
+			f.blobs = append(f.blobs, blob)
 		}
 	}
 	for _, h := range hits {

@@ -138,6 +138,7 @@ type Revision struct {
 	Date    time.Time
 	Author  string
 	Subject string
+	Blob    string // the report's content after this commit; "" for a deletion
 }
 
 // Diagnostic is a problem found in a report.

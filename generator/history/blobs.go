@@ -1,0 +1,59 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// ReadBlobs calls fn with the content of each blob in ids (from
+// Commit.Blob), in order, from the repository that holds root. It is how
+// callers see earlier versions of a report, such as when an action item
+// was first marked done, without a second walk of the history. data is
+// only valid during the call.
+func ReadBlobs(ctx context.Context, root string, ids []string, fn func(id string, data []byte) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return fmt.Errorf("history: open repository: %w", err)
+	}
+	db := &objectDB{fallback: repo.Storer}
+	if fs, ok := repo.Storer.(*filesystem.Storage); ok {
+		db.packs, _ = openPacks(objectsDir(fs.Filesystem().Root()))
+	}
+	defer db.close()
+	st := newStore(db, objectCacheBytes)
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		h := plumbing.NewHash(id)
+		if h.IsZero() {
+			return fmt.Errorf("history: %q is not an object id", id)
+		}
+		typ, data, err := st.read(h, false)
+		if err != nil {
+			return fmt.Errorf("history: read %s: %w", id, err)
+		}
+		if typ != objBlob {
+			return fmt.Errorf("history: %s: %w", id, errNotBlob)
+		}
+		if err := fn(id, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var errNotBlob = errors.New("not a file's content")
