@@ -34,7 +34,10 @@ func ActionStates(relPath string, data []byte, opt Options) []ActionState {
 
 // actionBlock decodes the action_items key of front matter on its own.
 func actionBlock(data []byte) ([]ActionState, bool) {
-	data = Normalize(data)
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !bytes.HasPrefix(data, []byte("---\n")) {
 		return nil, false
 	}
@@ -76,6 +79,9 @@ func actionBlock(data []byte) ([]ActionState, bool) {
 		}
 		off += nl + 1
 	}
+	if states, ok := plainBlock(block); ok {
+		return states, true
+	}
 	var doc struct {
 		Items []yaml.Node `yaml:"action_items"`
 	}
@@ -106,4 +112,77 @@ func actionBlock(data []byte) ([]ActionState, bool) {
 		out = append(out, st)
 	}
 	return out, true
+}
+
+// plainBlock reads the common block-style list ("- title: ..." lines with
+// plain or quoted one-line values) without a YAML parser, which is ten
+// times slower; anything else makes it give up and YAML decide.
+func plainBlock(block []byte) ([]ActionState, bool) {
+	lines := bytes.Split(block, []byte("\n"))
+	head := bytes.TrimSpace(bytes.TrimPrefix(lines[0], []byte("action_items:")))
+	if len(head) > 0 && head[0] != '#' {
+		return nil, false // "[]" or a flow list: YAML
+	}
+	var out []ActionState
+	for _, l := range lines[1:] {
+		t := bytes.TrimLeft(l, " ")
+		if len(t) == 0 || t[0] == '#' {
+			continue
+		}
+		if t[0] == '-' {
+			t = bytes.TrimLeft(t[1:], " ")
+			if len(t) == 0 {
+				return nil, false
+			}
+			out = append(out, ActionState{Status: "open"})
+		}
+		if len(out) == 0 {
+			return nil, false
+		}
+		key, val, ok := bytes.Cut(t, []byte(":"))
+		if !ok || bytes.ContainsAny(key, " \t\"'{[") {
+			return nil, false
+		}
+		v, ok := scalar(bytes.TrimSpace(val))
+		if !ok {
+			return nil, false
+		}
+		switch string(key) {
+		case "title":
+			out[len(out)-1].Title = v
+		case "status":
+			out[len(out)-1].Status = normStatus(v)
+		}
+	}
+	return out, true
+}
+
+// scalar reads a one-line YAML value: plain (up to a comment), single
+// or double quoted. Anything that could be more (flow collections, block
+// scalars, anchors, tags, escapes) is refused.
+func scalar(v []byte) (string, bool) {
+	if len(v) == 0 {
+		return "", true
+	}
+	switch v[0] {
+	case '"':
+		if len(v) < 2 || v[len(v)-1] != '"' || bytes.IndexByte(v[1:len(v)-1], '"') >= 0 || bytes.IndexByte(v, '\\') >= 0 {
+			return "", false
+		}
+		return string(v[1 : len(v)-1]), true
+	case '\'':
+		if len(v) < 2 || v[len(v)-1] != '\'' {
+			return "", false
+		}
+		return string(bytes.ReplaceAll(v[1:len(v)-1], []byte("''"), []byte("'"))), true
+	case '[', '{', '>', '|', '&', '*', '!', '%', '@', '`':
+		return "", false
+	}
+	if i := bytes.Index(v, []byte(" #")); i >= 0 {
+		v = bytes.TrimSpace(v[:i])
+	}
+	if bytes.Contains(v, []byte(": ")) {
+		return "", false
+	}
+	return string(v), true
 }

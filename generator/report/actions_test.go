@@ -3,6 +3,8 @@ package report
 import (
 	"reflect"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 func TestActionStates(t *testing.T) {
@@ -31,5 +33,42 @@ func TestActionStates(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestActionStatesAgree: the fast reader and YAML give the same answer
+// wherever the fast one answers at all.
+func TestActionStatesAgree(t *testing.T) {
+	for _, src := range []string{
+		"---\naction_items:\n  - title: \"Add 400 alerting\"\n    owner: SRE\n    status: done # closed\n  - title: 'It''s done'\n    status: wont-do\n---\n",
+		"---\naction_items:\n- title: A plain title\n  status: In Progress\n---\n",
+		"---\naction_items:\n  - title: \"Quoted \\\"escape\\\"\"\n    status: done\n---\n",
+		"---\naction_items:\n  - title: >\n      folded\n    status: done\n---\n",
+		"---\naction_items:\n  - {title: A, status: done}\n---\n",
+	} {
+		block := []byte(src[4:])
+		block = block[:len(block)-4]
+		fast, ok := plainBlock(block)
+		var doc struct {
+			Items []struct{ Title, Status string } `yaml:"action_items"`
+		}
+		if err := yaml.Unmarshal(block, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			continue
+		}
+		if len(fast) != len(doc.Items) {
+			t.Fatalf("%q: fast %+v, yaml %+v", src, fast, doc.Items)
+		}
+		for i := range fast {
+			st := normStatus(doc.Items[i].Status)
+			if st == "" {
+				st = "open"
+			}
+			if fast[i].Title != doc.Items[i].Title || fast[i].Status != st {
+				t.Errorf("%q: fast %+v, yaml %+v", src, fast[i], doc.Items[i])
+			}
+		}
 	}
 }

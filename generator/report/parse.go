@@ -49,10 +49,22 @@ func Normalize(data []byte) []byte {
 		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 	}
-	if bytes.ContainsAny(data, "\uf8ff‚Ô√¬") {
+	if mojibake(data) {
 		data = []byte(Demojibake(string(data)))
 	}
 	return data
+}
+
+// mojibake reports whether data may hold Mac Roman mojibake. It looks for
+// the UTF-8 bytes of the characters such runs start with; bytes.Contains
+// is many times faster than decoding every rune.
+func mojibake(data []byte) bool {
+	for _, s := range []string{"\uf8ff", "‚", "Ô", "√", "¬"} {
+		if bytes.Contains(data, []byte(s)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Parse reads one report. relPath is the slash path relative to the

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Reproducible build benchmark: makes synthetic repositories with
+# ../shared/bench/mkcorpus.py (1,000, 10,000 and 30,000 reports by
+# default), then times a cold build (no history cache, no earlier
+# output), a rebuild with nothing changed, and a rebuild after one new
+# commit, and records each run's peak memory.
+#
+#   scripts/bench.sh                 # 1000 10000 30000
+#   scripts/bench.sh 1000 10000      # chosen sizes
+#   BENCH_DIR=/var/tmp/hb scripts/bench.sh
+#
+# Prints a Markdown table for docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ "${#sizes[@]}" -gt 0 ] || sizes=(1000 10000 30000)
+dir="${BENCH_DIR:-${TMPDIR:-/tmp}/hindsight-bench}"
+mkcorpus="${MKCORPUS:-../shared/bench/mkcorpus.py}"
+mkdir -p "$dir"
+bin="${HINDSIGHT_BIN:-$dir/hindsight}"
+[ -n "${HINDSIGHT_BIN:-}" ] || go build -o "$bin" ./cmd/hindsight
+
+# measure CMD...: prints "seconds peak-MB" of one run of CMD.
+measure() {
+  local t
+  t=$(mktemp)
+  /usr/bin/time -f '%e %M' -o "$t" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; tail -1 "$t" >&2; }
+  tail -1 "$t" | awk '{printf "%.2f %d\n", $1, $2/1024}'
+  rm -f "$t"
+}
+
+echo "| reports | commits | cold build | peak MB | rebuild, nothing changed | rebuild after one commit | peak MB | git log -M |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+for n in "${sizes[@]}"; do
+  repo="$dir/corpus-$n"
+  if [ ! -d "$repo/.git" ]; then
+    rm -rf "$repo" "$repo.expected.json"
+    python3 "$mkcorpus" --reports "$n" --out "$repo" >/dev/null
+  fi
+  commits=$(git -C "$repo" rev-list --count HEAD)
+  cache="$dir/cache-$n"
+  rm -rf "$cache" "$dir/out-$n" "$dir/.out-$n".*
+  build=("$bin" build --out "$dir/out-$n" --force --now 2026-11-27)
+  export XDG_CACHE_HOME="$cache"
+  cd "$repo"
+  read -r cold cold_mb < <(measure "${build[@]}")
+  read -r same _ < <(measure "${build[@]}")
+  # One new commit: an edit to one report.
+  f=$(git ls-files 'docs/incident-reports/*.md' | head -1)
+  echo "" >>"$f"
+  git -c user.name=Bench -c user.email=bench@example.com commit -qam "bench: one more commit"
+  read -r one one_mb < <(measure "${build[@]}")
+  git reset -q --hard HEAD~1
+  read -r gitlog _ < <(measure git log -M --name-status -- docs/incident-reports)
+  cd - >/dev/null
+  unset XDG_CACHE_HOME
+  echo "| $n | $commits | ${cold} s | $cold_mb | ${same} s | ${one} s | $one_mb | ${gitlog} s |"
+done
