@@ -14,6 +14,7 @@ import (
 	"github.com/yuin/goldmark"
 	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
@@ -69,7 +70,7 @@ func engines() (goldmark.Markdown, goldmark.Markdown) {
 }
 
 func build(unsafe bool) goldmark.Markdown {
-	rendererOpts := []renderer.Option{html.WithXHTML()}
+	rendererOpts := []renderer.Option{html.WithXHTML(), renderer.WithNodeRenderers(util.Prioritized(&accessible{}, 100))}
 	if unsafe {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	} else {
@@ -80,8 +81,9 @@ func build(unsafe bool) goldmark.Markdown {
 			extension.GFM, // tables, task lists, strikethrough, autolinks
 			extension.Footnote,
 			highlighting.NewHighlighting(
-				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+				highlighting.WithFormatOptions(chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{})),
 				highlighting.WithGuessLanguage(false),
+				highlighting.WithWrapperRenderer(plainFence),
 			),
 		),
 		goldmark.WithParserOptions(
@@ -227,6 +229,80 @@ func Safe(u string) bool {
 		return true
 	}
 	return false
+}
+
+// Code blocks scroll sideways, so keyboard users must be able to focus
+// them (WCAG scrollable-region-focusable): every <pre> gets tabindex="0".
+const preOpen = `<pre tabindex="0"`
+
+// focusablePre is chroma's <pre> for highlighted code.
+type focusablePre struct{}
+
+func (focusablePre) Start(code bool, styleAttr string) string {
+	if code {
+		return preOpen + styleAttr + "><code>"
+	}
+	return preOpen + styleAttr + ">"
+}
+
+func (focusablePre) End(code bool) string {
+	if code {
+		return "</code></pre>"
+	}
+	return "</pre>"
+}
+
+// plainFence wraps fenced code that is not highlighted (no or unknown
+// language); highlighted code is wrapped by focusablePre.
+func plainFence(w util.BufWriter, c highlighting.CodeBlockContext, entering bool) {
+	if c.Highlighted() {
+		return
+	}
+	if !entering {
+		_, _ = w.WriteString("</code></pre>\n")
+		return
+	}
+	_, _ = w.WriteString(preOpen + "><code")
+	if lang, ok := c.Language(); ok && len(lang) > 0 {
+		_, _ = w.WriteString(` class="language-`)
+		_, _ = w.Write(util.EscapeHTML(lang))
+		_, _ = w.WriteString(`"`)
+	}
+	_, _ = w.WriteString(">")
+}
+
+// accessible renders indented code blocks focusable and task-list
+// checkboxes with a label, which screen readers need.
+type accessible struct{}
+
+func (a *accessible) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindCodeBlock, a.codeBlock)
+	reg.Register(east.KindTaskCheckBox, a.checkBox)
+}
+
+func (a *accessible) codeBlock(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		_, _ = w.WriteString("</code></pre>\n")
+		return ast.WalkContinue, nil
+	}
+	_, _ = w.WriteString(preOpen + "><code>")
+	for i := 0; i < n.Lines().Len(); i++ {
+		line := n.Lines().At(i)
+		_, _ = w.Write(util.EscapeHTML(line.Value(src)))
+	}
+	return ast.WalkContinue, nil
+}
+
+func (a *accessible) checkBox(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	if n.(*east.TaskCheckBox).IsChecked {
+		_, _ = w.WriteString(`<input checked="" disabled="" type="checkbox" aria-label="done" /> `)
+	} else {
+		_, _ = w.WriteString(`<input disabled="" type="checkbox" aria-label="not done" /> `)
+	}
+	return ast.WalkContinue, nil
 }
 
 // escaper shows raw HTML as text instead of dropping or passing it;

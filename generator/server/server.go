@@ -264,6 +264,14 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		b = []byte("<!doctype html><title>hindsight</title><body><pre>" + html.EscapeString(msg) + "</pre></body>")
 		status = http.StatusServiceUnavailable
 	}
+	if status == http.StatusNotFound {
+		// 404.html links relative to the site root, and here it is served
+		// at any depth: a base element makes its links and styles work.
+		if i := bytes.Index(b, []byte("<head>")); i >= 0 {
+			i += len("<head>")
+			b = append(b[:i:i], append([]byte(`<base href="/">`), b[i:]...)...)
+		}
+	}
 	tag := []byte(`<script src="` + scriptPath + `"></script>`)
 	if i := bytes.LastIndex(b, []byte("</body>")); i >= 0 {
 		b = append(b[:i:i], append(tag, b[i:]...)...)

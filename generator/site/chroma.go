@@ -26,6 +26,10 @@ func buildChromaCSS() []byte {
 	out.WriteString("}\n@media screen {\n")
 	out.WriteString(prefix(dark.String(), `html[data-theme="dark"] `))
 	out.WriteString("}\n")
+	// Lexers flag what they do not know (SQL's $1 parameters, a
+	// language's newer syntax) as errors; in a post-mortem that is noise,
+	// not a finding, so it is shown as plain text.
+	out.WriteString(".chroma .err { color: inherit; background: none; }\n")
 	return out.Bytes()
 }
 
