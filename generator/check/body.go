@@ -1,6 +1,8 @@
 package check
 
 import (
+	"github.com/hindsight-docs/hindsight/generator/report"
+
 	"net/url"
 	"path"
 	"regexp"
@@ -99,13 +101,13 @@ func scanBody(body []byte, base int) *bodyInfo {
 		l, rest = cutLine(rest)
 		line := base + n
 		if fenceLen > 0 {
-			if fenceClose(l, fenceCh, fenceLen) {
+			if report.FenceClose(l, fenceCh, fenceLen) {
 				fenceLen = 0
 			}
 			continue
 		}
 		if !inComment {
-			if ch, k, ok := fenceOpen(l); ok {
+			if ch, k, ok := report.FenceOpen(l); ok {
 				fenceCh, fenceLen = ch, k
 				continue
 			}
@@ -374,34 +376,6 @@ func maskComments(l string, open bool) (string, bool) {
 		open = true
 	}
 	return string(out), open
-}
-
-func fenceOpen(l string) (ch byte, n int, ok bool) {
-	t := strings.TrimLeft(l, " ")
-	if len(l)-len(t) > 3 || len(t) < 3 || (t[0] != '`' && t[0] != '~') {
-		return 0, 0, false
-	}
-	for n < len(t) && t[n] == t[0] {
-		n++
-	}
-	// A backtick fence's info string cannot hold a backtick, which keeps
-	// inline code such as ```x``` from opening a block.
-	if n < 3 || (t[0] == '`' && strings.IndexByte(t[n:], '`') >= 0) {
-		return 0, 0, false
-	}
-	return t[0], n, true
-}
-
-func fenceClose(l string, ch byte, n int) bool {
-	t := strings.TrimLeft(l, " ")
-	if len(l)-len(t) > 3 {
-		return false
-	}
-	k := 0
-	for k < len(t) && t[k] == ch {
-		k++
-	}
-	return k >= n && strings.TrimSpace(t[k:]) == ""
 }
 
 // headingWords returns the words of an ATX heading ("## 📝 **Executive

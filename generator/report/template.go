@@ -95,13 +95,13 @@ func tplParse(body []byte, base int) *tplDoc {
 	for i, l := range d.lines {
 		if fenceLen > 0 {
 			d.fenced[i] = true
-			if tplFenceClose(l, fenceCh, fenceLen) {
+			if FenceClose(l, fenceCh, fenceLen) {
 				d.fences[len(d.fences)-1].close = i
 				fenceLen = 0
 			}
 			continue
 		}
-		if ch, n, ok := tplFenceOpen(l); ok {
+		if ch, n, ok := FenceOpen(l); ok {
 			d.fenced[i] = true
 			fenceCh, fenceLen = ch, n
 			d.fences = append(d.fences, tplFence{i, len(d.lines)})
@@ -220,7 +220,10 @@ func tplBoldLine(l string) bool {
 	return false
 }
 
-func tplFenceOpen(l string) (ch byte, n int, ok bool) {
+// FenceOpen reports whether line l opens a fenced code block, and with
+// which character and fence length; line-based readers of Markdown use it
+// to skip code.
+func FenceOpen(l string) (ch byte, n int, ok bool) {
 	t := strings.TrimLeft(l, " ")
 	if len(l)-len(t) > 3 || len(t) < 3 || (t[0] != '`' && t[0] != '~') {
 		return 0, 0, false
@@ -236,7 +239,8 @@ func tplFenceOpen(l string) (ch byte, n int, ok bool) {
 	return t[0], n, true
 }
 
-func tplFenceClose(l string, ch byte, n int) bool {
+// FenceClose reports whether line l closes a block FenceOpen opened.
+func FenceClose(l string, ch byte, n int) bool {
 	t := strings.TrimLeft(l, " ")
 	if len(l)-len(t) > 3 {
 		return false
