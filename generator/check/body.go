@@ -1,13 +1,13 @@
 package check
 
 import (
-	"github.com/hindsight-docs/hindsight/generator/report"
-
 	"net/url"
 	"path"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/hindsight-docs/hindsight/generator/report"
 )
 
 // This file scans a report's Markdown body once for what the rules need:
