@@ -1,11 +1,13 @@
 package site
 
 import (
+	"html/template"
 	"math"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hindsight-docs/hindsight/generator/config"
@@ -43,6 +45,11 @@ type Page struct {
 	List   *List
 	Report *Entry
 	Doc    markdown.Doc
+
+	Board   *ActionBoard // actions/ and actions/owners/<slug>/
+	Metrics *MetricsPage // metrics/
+	Scope   *Scope       // services/<slug>/, tags/<slug>/
+	Scopes  *ScopeIndex  // services/, tags/
 }
 
 // Entry is a report with everything pages show about it computed once.
@@ -70,6 +77,16 @@ type Entry struct {
 	ReferredBy   []Link // the reports that name this one
 	Approved     int    // reviewers who signed off
 	Attachments  []Link
+	// ServiceLinks and TagLinks are the report's services and tags with
+	// their pages.
+	ServiceLinks, TagLinks []Link
+
+	// row is the report's incidents-table row for the pages at sharedRoot.
+	row struct {
+		once sync.Once
+		html template.HTML
+		err  error
+	}
 }
 
 // Revision is one commit of a report's history as shown.
@@ -78,12 +95,44 @@ type Revision struct {
 	Date                                time.Time
 }
 
-// Item is an action item as shown.
+// Item is an action item as shown. It is flat, with its texts ready, so
+// that templates read its fields directly: a dashboard reads them for
+// every item of every report, and a field promoted from an embedded
+// struct, or a function call, costs a template far more.
 type Item struct {
-	*report.ActionItem
+	Title, Owner, Status, Priority, Link string
+	Due                                  time.Time // a date; zero when not given
+	Closed                               time.Time // when git history shows it closed; zero when unknown
+	Action                               *report.ActionItem
+
 	Overdue     bool
 	DaysOverdue int
 	DueSoon     bool
+	DueDay      string // Due as 2006-01-02, "" when none
+	StatusLabel string // "open", "in progress", "done", "won't do"
+	StatusRank  int    // sorts open, in progress, done, won't do
+	OwnerSlug   string // the owner's page is actions/owners/<OwnerSlug>/
+	OwnerURL    string // the owner's page, relative to the site root
+	PriorityKey string // the priority filter value: its slug, "none"
+	SevClass    string // the priority's badge class, "sev-p0"
+
+	// ClosedDay is the date (config timezone) git history shows the item
+	// done or won't-do; "" when unknown or still open.
+	ClosedDay string
+	// CloseDays is whole days from the incident's resolution (its start
+	// when unresolved) to the close, as the metrics count it; -1 when
+	// unknown.
+	CloseDays int
+	// OnTime and Late judge the close against the due date when both are
+	// known; DaysLate is how late.
+	OnTime, Late bool
+	DaysLate     int
+
+	// Report is the report the item comes from; ReportID and ReportURL
+	// are its ID and page.
+	Report    *Entry
+	ReportID  string
+	ReportURL string
 }
 
 // Link is a titled relative URL.
@@ -98,7 +147,7 @@ type Home struct {
 	MedianTTR     string
 	Actions       metrics.Actions
 	Latest        []*Entry
-	Overdue       []ActionRow
+	Overdue       []*Item
 	// Timeliness is the share of reports filed within the deadline, this
 	// quarter and overall, over the reports whose delay is known.
 	Timeliness          [2]Share
@@ -132,12 +181,6 @@ type Period struct {
 type SevCount struct {
 	Severity string
 	Count    int
-}
-
-// ActionRow is an action item with its report, for cross-report tables.
-type ActionRow struct {
-	Item
-	Report *Entry
 }
 
 // List is an incidents table.
@@ -178,16 +221,8 @@ func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public b
 	for i, r := range rs {
 		e := &Entry{Report: r, URL: URL(r.ID)}
 		e.Actions = metrics.CountActions(r.ActionItems, today)
-		soon := today.AddDate(0, 0, 7)
 		for j := range r.ActionItems {
-			a := &r.ActionItems[j]
-			it := Item{ActionItem: a, Overdue: a.Overdue(today)}
-			if it.Overdue {
-				it.DaysOverdue = int(day(today).Sub(a.Due).Hours() / 24)
-			} else if a.Open() && !a.Due.IsZero() && !a.Due.After(day(soon)) {
-				it.DueSoon = true
-			}
-			e.Items = append(e.Items, it)
+			e.Items = append(e.Items, newItem(e, &r.ActionItems[j], today))
 		}
 		fmtDur := func(d time.Duration, ok bool) string {
 			if !ok {
@@ -226,6 +261,16 @@ func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public b
 		for _, a := range r.Attachments {
 			e.Attachments = append(e.Attachments, Link{Title: a, URL: a})
 		}
+		for _, s := range r.Services {
+			if s = strings.TrimSpace(s); s != "" {
+				e.ServiceLinks = append(e.ServiceLinks, Link{Title: s, URL: ServiceURL(s)})
+			}
+		}
+		for _, t := range r.Tags {
+			if t = strings.TrimSpace(t); t != "" {
+				e.TagLinks = append(e.TagLinks, Link{Title: t, URL: TagURL(t)})
+			}
+		}
 		out[i] = e
 	}
 	byID := make(map[string]*Entry, len(out))
@@ -249,6 +294,50 @@ func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public b
 		}
 	}
 	return out
+}
+
+var statusLabels = map[string]string{"in-progress": "in progress", "wont-do": "won't do"}
+
+var statusRanks = map[string]int{"open": 1, "in-progress": 2, "done": 3, "wont-do": 4}
+
+// newItem computes what pages show of one action item of e.
+func newItem(e *Entry, a *report.ActionItem, today time.Time) Item {
+	it := Item{
+		Title: a.Title, Owner: a.Owner, Status: a.Status, Priority: a.Priority, Link: a.Link, Due: a.Due, Closed: a.Closed, Action: a,
+		Overdue: a.Overdue(today), DueDay: Day(a.Due), StatusLabel: a.Status, StatusRank: statusRanks[a.Status],
+		OwnerSlug: slugOf(a.Owner), PriorityKey: priorityKey(a.Priority), CloseDays: -1,
+		Report: e, ReportID: e.ID, ReportURL: e.URL,
+	}
+	if l, ok := statusLabels[a.Status]; ok {
+		it.StatusLabel = l
+	}
+	if it.StatusRank == 0 {
+		it.StatusRank = 5
+	}
+	it.OwnerURL = "actions/owners/" + it.OwnerSlug + "/" // as OwnerURL(a.Owner), without a second slug
+	if a.Priority != "" {
+		it.SevClass = "sev-" + strings.ToLower(markdown.Slug(a.Priority))
+	}
+	if it.Overdue {
+		it.DaysOverdue = int(day(today).Sub(a.Due).Hours() / 24)
+	} else if a.Open() && !a.Due.IsZero() && !a.Due.After(day(today.AddDate(0, 0, 7))) {
+		it.DueSoon = true
+	}
+	if !a.Closed.IsZero() && !a.Open() {
+		loc := today.Location()
+		it.ClosedDay = Day(day(a.Closed.In(loc)))
+		if d, ok := metrics.DaysToClose(e.Report, a); ok {
+			it.CloseDays = int(math.Round(d))
+		}
+		if on, known := metrics.ClosedOnTime(a, loc); known {
+			it.OnTime, it.Late = on, !on
+			if !on {
+				closed := day(a.Closed.In(loc))
+				it.DaysLate = int(math.Round(closed.Sub(day(a.Due)).Hours() / 24))
+			}
+		}
+	}
+	return it
 }
 
 // filed describes a report delay against the deadline, in hours, or in
@@ -327,9 +416,9 @@ func newHome(entries []*Entry, info *Info) *Home {
 	}
 	h.Latest = entries[:min(len(entries), 8)]
 	for _, e := range entries {
-		for _, it := range e.Items {
-			if it.Overdue {
-				h.Overdue = append(h.Overdue, ActionRow{Item: it, Report: e})
+		for i := range e.Items {
+			if e.Items[i].Overdue {
+				h.Overdue = append(h.Overdue, &e.Items[i])
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"path"
 	"runtime"
@@ -21,6 +22,7 @@ import (
 	"github.com/hindsight-docs/hindsight/generator/config"
 	"github.com/hindsight-docs/hindsight/generator/export"
 	"github.com/hindsight-docs/hindsight/generator/markdown"
+	"github.com/hindsight-docs/hindsight/generator/metrics"
 	"github.com/hindsight-docs/hindsight/generator/report"
 )
 
@@ -54,7 +56,10 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	if in.Workers <= 0 {
 		in.Workers = runtime.GOMAXPROCS(0)
 	}
-	tpl, err := LoadTemplates(in.Theme, Funcs(in.Config.Currency))
+	var tpl *Templates
+	funcs := Funcs(in.Config.Currency)
+	funcs["incidentRow"] = func(root string, e *Entry) (template.HTML, error) { return incidentRow(tpl, root, e) }
+	tpl, err := LoadTemplates(in.Theme, funcs)
 	if err != nil {
 		return nil, err
 	}
@@ -89,9 +94,25 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return &Page{Site: info, Root: rootOf(folder), Path: folder, Kind: kind, Title: title, Nav: nav}
 	}
 	links := newLinker(in.Config.Root, rs, entries)
+	// The dashboards group the entries once; their pages only read
+	// these groups.
+	board := newActionBoard(entries, info.Severities)
+	services, tags := newScopes(entries, info.Severities)
+	mopt := metrics.Options{Today: today, Location: loc, Severities: info.Severities, DeadlineHours: info.DeadlineHours}
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(in.Workers)
+	// The biggest dashboard pages go first, so they do not finish last.
+	g.Go(func() error {
+		p := page("actions", "actions/", "Action items", "actions")
+		p.Board = board
+		return w.page(tpl, p)
+	})
+	g.Go(func() error {
+		p := page("metrics", "metrics/", "Metrics", "metrics")
+		p.Metrics = newMetricsPage(entries, services, mopt, info.Currency)
+		return w.page(tpl, p)
+	})
 	// Report pages: the bulk of the work, one task each.
 	for _, e := range entries {
 		g.Go(func() error {
@@ -140,6 +161,40 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			return w.page(tpl, p)
 		})
 	}
+	for _, o := range board.Owners {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			p := page("actions", o.URL, o.Name()+" · Action items", "actions")
+			p.Board = board.forOwner(o)
+			return w.page(tpl, p)
+		})
+	}
+	for _, idx := range []*ScopeIndex{services, tags} {
+		g.Go(func() error {
+			title, folder := "Services", "services/"
+			if idx.Kind == "tag" {
+				title, folder = "Tags", "tags/"
+			}
+			p := page("scopes", folder, title, "services")
+			p.Scopes = idx
+			return w.page(tpl, p)
+		})
+		for _, sc := range idx.Scopes {
+			g.Go(func() error {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				// a copy: the index page reads the shared scope meanwhile
+				c := *sc
+				c.KPIs = metrics.KPIs(reports(sc.Entries), mopt)
+				p := page("scope", sc.URL, sc.Name(), "services")
+				p.Scope = &c
+				return w.page(tpl, p)
+			})
+		}
+	}
 	g.Go(func() error {
 		// 404.html is served at any depth, so its links are absolute
 		// when a base URL is known; otherwise they are relative to the
@@ -163,7 +218,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		}
 		return w.file("data/reports.json", b)
 	})
-	g.Go(func() error { return w.exports(entries, info, in) })
+	g.Go(func() error { return w.exports(entries, info, in, board, services, tags) })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -172,13 +227,32 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	return out, nil
 }
 
-// exports writes the action-item exports, the feed and the sitemap.
-func (w *writer) exports(entries []*Entry, info *Info, in Input) error {
-	rs := make([]*report.Report, len(entries))
-	for i, e := range entries {
-		rs[i] = e.Report
+// sharedRoot is the depth of the pages that share incident rows: the year
+// lists and the service and tag pages, which list every report several
+// times over.
+const sharedRoot = "../../"
+
+// incidentRow renders a report's row of an incidents table: once per
+// report for the pages at sharedRoot, afresh for the others.
+func incidentRow(tpl *Templates, root string, e *Entry) (template.HTML, error) {
+	render := func() (template.HTML, error) {
+		var b strings.Builder
+		if err := tpl.Partial(&b, "incident-row.html", map[string]any{"E": e, "Root": root}); err != nil {
+			return "", err
+		}
+		// The partial is an html/template: its output is escaped.
+		return template.HTML(b.String()), nil
 	}
-	as := export.Actions(rs, info.Today, URL)
+	if root != sharedRoot {
+		return render()
+	}
+	e.row.once.Do(func() { e.row.html, e.row.err = render() })
+	return e.row.html, e.row.err
+}
+
+// exports writes the action-item exports, the feed and the sitemap.
+func (w *writer) exports(entries []*Entry, info *Info, in Input, board *ActionBoard, services, tags *ScopeIndex) error {
+	as := export.Actions(reports(entries), info.Today, URL)
 	b, err := export.ActionsJSON(in.Now, as)
 	if err != nil {
 		return err
@@ -218,6 +292,16 @@ func (w *writer) exports(entries []*Entry, info *Info, in Input) error {
 	urls := []export.SitemapURL{{Path: ""}, {Path: "incidents/"}}
 	for _, y := range info.Years {
 		urls = append(urls, export.SitemapURL{Path: "incidents/" + strconv.Itoa(y) + "/"})
+	}
+	urls = append(urls, export.SitemapURL{Path: "actions/"}, export.SitemapURL{Path: "metrics/"},
+		export.SitemapURL{Path: "services/"}, export.SitemapURL{Path: "tags/"})
+	for _, o := range board.Owners {
+		urls = append(urls, export.SitemapURL{Path: o.URL})
+	}
+	for _, idx := range []*ScopeIndex{services, tags} {
+		for _, sc := range idx.Scopes {
+			urls = append(urls, export.SitemapURL{Path: sc.URL})
+		}
 	}
 	for _, e := range entries {
 		u := export.SitemapURL{Path: e.URL}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/Masterminds/sprig/v3"
 
 	"github.com/hindsight-docs/hindsight/generator/markdown"
+	"github.com/hindsight-docs/hindsight/generator/metrics"
 	"github.com/hindsight-docs/hindsight/generator/report"
 )
 
@@ -112,7 +114,7 @@ type Templates struct {
 }
 
 // Kinds are the page templates of a theme: layouts/<kind>.html.
-var Kinds = []string{"home", "incidents", "report", "404"}
+var Kinds = []string{"home", "incidents", "report", "404", "actions", "metrics", "scope", "scopes"}
 
 // LoadTemplates parses layouts/base.html, layouts/partials/*.html and one
 // layouts/<kind>.html per kind from theme.
@@ -159,6 +161,16 @@ func (t *Templates) Execute(w io.Writer, kind string, data any) error {
 	return set.ExecuteTemplate(w, "base.html", data)
 }
 
+// Partial renders the partial layouts/partials/<name> with data into w.
+func (t *Templates) Partial(w io.Writer, name string, data any) error {
+	for _, k := range Kinds {
+		if set, ok := t.sets[k]; ok {
+			return set.ExecuteTemplate(w, name, data)
+		}
+	}
+	return fmt.Errorf("theme: no templates")
+}
+
 // Funcs are the template functions: sprig's, plus hindsight's own for
 // times, durations and money.
 func Funcs(currency string) template.FuncMap {
@@ -174,6 +186,31 @@ func Funcs(currency string) template.FuncMap {
 		"num":      Thousands,
 		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"deref":    deref,
+		// minutes writes a duration given in minutes: "2h 30m".
+		"minutes": formatMinutes,
+		// days writes a number of days: "3.5 d".
+		"days": formatDays,
+		// percent writes part of whole as a rounded percentage: "29%".
+		"percent": func(part, whole int) string {
+			if whole <= 0 {
+				return "—"
+			}
+			return fmt.Sprintf("%.0f%%", math.Round(float64(part)*100/float64(whole)))
+		},
+		// rate writes a metrics.Rate as a percentage, "—" when unknown.
+		"rate": func(r metrics.Rate) string {
+			if !r.Valid {
+				return "—"
+			}
+			return fmt.Sprintf("%.0f%%", math.Round(r.Value*100))
+		},
+		// actionRows writes the rows of the dashboards' action table.
+		"actionRows": actionRows,
+		// incidentRow renders incident-row.html for an entry; Render
+		// replaces this with a version that shares rows between pages.
+		"incidentRow": func(root string, e *Entry) (template.HTML, error) {
+			return "", errors.New("incidentRow: only available while rendering a site")
+		},
 		// safeHTML marks the narrative as HTML: the markdown package has
 		// already escaped raw HTML and sanitised every link in it.
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) },

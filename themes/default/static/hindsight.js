@@ -53,11 +53,43 @@
     heads.forEach(function (h) { io.observe(h); });
   }
 
-  // Sortable tables: header buttons sort by each cell's data-sort.
+  // The query string holds the view of a page (filters, sort) so links to
+  // it are shareable; changes replace the history entry.
+  function params() { return new URLSearchParams(window.location.search); }
+  function saveParams(p) {
+    var q = p.toString();
+    var url = window.location.pathname + (q ? "?" + q : "") + window.location.hash;
+    try { window.history.replaceState(null, "", url); } catch (e) { /* file: URLs in some browsers */ }
+  }
+
+  // Sortable tables: header buttons sort by each cell's data-sort. A table
+  // with data-sort-query keeps its order in the query ("sort=due",
+  // "sort=-due") under its headers' data-key names.
   document.querySelectorAll("table[data-sortable]").forEach(function (table) {
     var body = table.tBodies[0];
     if (!body || body.rows.length < 2) return;
-    table.querySelectorAll("thead th").forEach(function (th, col) {
+    var heads = table.querySelectorAll("thead th");
+    var inURL = table.hasAttribute("data-sort-query");
+    function sortBy(th, col, asc) {
+      heads.forEach(function (o) { o.setAttribute("aria-sort", "none"); });
+      th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+      // One key per row, computed once: large tables sort quickly.
+      var keyed = Array.prototype.map.call(body.rows, function (r, i) {
+        var c = r.cells[col];
+        var v = c ? (c.getAttribute("data-sort") || c.textContent.trim()) : "";
+        return { k: v !== "" && !isNaN(v) ? Number(v) : v.toLowerCase(), i: i, r: r };
+      });
+      keyed.sort(function (x, y) {
+        var a = x.k, z = y.k;
+        if ((a === "") !== (z === "")) return a === "" ? 1 : -1; // empty cells last either way
+        var d = typeof a === typeof z ? (a < z ? -1 : a > z ? 1 : 0) : (typeof a === "number" ? -1 : 1);
+        return (asc ? d : -d) || x.i - y.i;
+      });
+      var frag = document.createDocumentFragment();
+      keyed.forEach(function (x) { frag.appendChild(x.r); });
+      body.appendChild(frag);
+    }
+    heads.forEach(function (th, col) {
       var b = document.createElement("button");
       b.type = "button";
       b.className = "sort";
@@ -66,19 +98,114 @@
       th.setAttribute("aria-sort", "none");
       b.addEventListener("click", function () {
         var asc = th.getAttribute("aria-sort") !== "ascending";
-        table.querySelectorAll("thead th").forEach(function (o) { o.setAttribute("aria-sort", "none"); });
-        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-        var key = function (r) {
-          var c = r.cells[col];
-          var v = c ? (c.getAttribute("data-sort") || c.textContent.trim()) : "";
-          return v !== "" && !isNaN(v) ? Number(v) : v.toLowerCase();
-        };
-        Array.prototype.slice.call(body.rows).sort(function (x, y) {
-          var a = key(x), z = key(y);
-          var d = typeof a === typeof z ? (a < z ? -1 : a > z ? 1 : 0) : (typeof a === "number" ? -1 : 1);
-          return asc ? d : -d;
-        }).forEach(function (r) { body.appendChild(r); });
+        sortBy(th, col, asc);
+        var key = th.getAttribute("data-key");
+        if (inURL && key) {
+          var p = params();
+          p.set("sort", (asc ? "" : "-") + key);
+          saveParams(p);
+        }
       });
     });
+    if (inURL) {
+      var want = params().get("sort") || "";
+      var desc = want.charAt(0) === "-";
+      var key = desc ? want.slice(1) : want;
+      heads.forEach(function (th, col) {
+        if (key && th.getAttribute("data-key") === key) sortBy(th, col, !desc);
+      });
+    }
+  });
+
+  // Filters: a .filters box (data-filter names the table it filters) is
+  // hidden in the HTML, so a reader without JavaScript sees the whole
+  // table and the per-owner pages instead. Rows carry data-status,
+  // data-owner, data-priority and data-due ("overdue", "soon").
+  document.querySelectorAll(".filters[data-filter]").forEach(function (box) {
+    var table = document.getElementById(box.getAttribute("data-filter"));
+    if (!table || !table.tBodies[0]) return;
+    var rows = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return r.hasAttribute("data-status"); });
+    var names = ["status", "owner", "priority", "q"];
+    var count = box.querySelector(".filter-count");
+    var none = box.parentNode.querySelector(".filter-empty");
+    var texts = null;
+    function field(n) { return box.querySelector("[name='" + n + "']"); }
+    function value(n) { var f = field(n); return f ? f.value.trim() : ""; }
+    function matches(r, st, ow, pr, q, i) {
+      var s = r.getAttribute("data-status"), due = r.getAttribute("data-due");
+      if (st === "open" && s !== "open" && s !== "in-progress") return false;
+      if ((st === "overdue" || st === "soon") && due !== st) return false;
+      if (st && st !== "open" && st !== "overdue" && st !== "soon" && s !== st) return false;
+      if (ow && r.getAttribute("data-owner") !== ow) return false;
+      if (pr && r.getAttribute("data-priority") !== pr) return false;
+      if (q) {
+        if (!texts) texts = rows.map(function (x) { return x.textContent.replace(/\s+/g, " ").toLowerCase(); });
+        return texts[i].indexOf(q) >= 0;
+      }
+      return true;
+    }
+    function apply() {
+      var st = value("status"), ow = value("owner"), pr = value("priority"), q = value("q").toLowerCase();
+      var shown = 0;
+      rows.forEach(function (r, i) {
+        var ok = matches(r, st, ow, pr, q, i);
+        if (r.hidden === ok) r.hidden = !ok;
+        if (ok) shown++;
+      });
+      var filtered = st || ow || pr || q;
+      if (count) count.textContent = filtered ? "Showing " + shown + " of " + rows.length + " action items" : "";
+      if (none) none.hidden = shown > 0;
+    }
+    function save() {
+      var p = params();
+      names.forEach(function (n) {
+        var v = value(n);
+        if (v) p.set(n, v); else p.delete(n);
+      });
+      saveParams(p);
+    }
+    // Take the view from the query; a value the page does not offer is
+    // ignored rather than hiding every row.
+    var p = params();
+    names.forEach(function (n) {
+      var f = field(n), v = p.get(n);
+      if (!f || v === null) return;
+      if (f.tagName === "SELECT" && !Array.prototype.some.call(f.options, function (o) { return o.value === v; })) return;
+      f.value = v;
+    });
+    box.hidden = false;
+    apply();
+    var timer;
+    box.addEventListener("input", function (ev) {
+      clearTimeout(timer);
+      timer = setTimeout(function () { apply(); save(); }, ev.target.name === "q" ? 150 : 0);
+    });
+    box.addEventListener("change", function () { apply(); save(); });
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" && ev.target.name === "q") { ev.preventDefault(); apply(); save(); }
+    });
+    var clear = box.querySelector("[data-filter-clear]");
+    if (clear) clear.addEventListener("click", function () {
+      names.forEach(function (n) { var f = field(n); if (f) f.value = ""; });
+      apply();
+      save();
+    });
+  });
+
+  // The charts' data tables sit beside them on wide screens; on narrow
+  // ones they start folded below the chart.
+  if (window.matchMedia && window.matchMedia("(max-width: 64rem)").matches) {
+    document.querySelectorAll("details.figure-data").forEach(function (d) { d.open = false; });
+  }
+
+  // Printing shows the charts' data tables.
+  var folded = [];
+  window.addEventListener("beforeprint", function () {
+    folded = Array.prototype.filter.call(document.querySelectorAll("details.figure-data"), function (d) { return !d.open; });
+    folded.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    folded.forEach(function (d) { d.open = false; });
+    folded = [];
   });
 })();

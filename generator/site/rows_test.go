@@ -1,0 +1,66 @@
+package site
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hindsight-docs/hindsight/generator/report"
+)
+
+// rowTemplate is actionRows as a template: the Go code must write the
+// same bytes, so it escapes exactly what html/template would.
+const rowTemplate = `{{range .Rows}}
+<tr data-status="{{.Status}}" data-owner="{{.OwnerSlug}}" data-priority="{{.PriorityKey}}"{{if .Overdue}} data-due="overdue"{{else if .DueSoon}} data-due="soon"{{end}}>` +
+	`<td class="c-title">{{if .Link}}<a href="{{.Link}}">{{.Title}}</a>{{else}}{{.Title}}{{end}}</td>` +
+	`<td class="c-owner"><a href="{{$.Root}}{{.OwnerURL}}">{{if .Owner}}{{.Owner}}{{else}}<span class="muted">no owner</span>{{end}}</a></td>` +
+	`<td class="c-date">{{if .DueDay}}<time>{{.DueDay}}</time>{{else}}<span class="muted">no due date</span>{{end}}{{if .Overdue}} <span class="overdue">{{.DaysOverdue}} d overdue</span>{{else if .DueSoon}} <span class="soon">due soon</span>{{end}}</td>` +
+	`<td class="c-status" data-sort="{{.StatusRank}}"><span class="badge status status-{{.Status}}">{{.StatusLabel}}</span></td>` +
+	`<td class="c-sev">{{if .Priority}}<span class="badge sev {{.SevClass}}">{{.Priority}}</span>{{else}}<span class="muted">—</span>{{end}}</td>` +
+	`<td class="c-id"><a href="{{$.Root}}{{.ReportURL}}">{{.ReportID}}</a></td>` +
+	`<td class="c-closed">{{if .ClosedDay}}<time>{{.ClosedDay}}</time>{{if ge .CloseDays 0}} <span class="muted">{{.CloseDays}} d to close</span>{{end}}{{if .OnTime}} <span class="flag flag-ok">on time</span>{{else if .Late}} <span class="soon">{{.DaysLate}} d late</span>{{end}}{{end}}</td></tr>{{end}}`
+
+func TestActionRowsEscapeLikeTemplates(t *testing.T) {
+	r := &report.Report{ID: `INC-1"><script>`, Started: date(2025, 1, 1), Resolved: date(2025, 1, 2)}
+	r.ActionItems = []report.ActionItem{
+		{Title: `<script>alert("t")</script> & 'x'`, Owner: `"><img src=x onerror=alert(1)>`, Status: "open", Priority: `<b>P1</b>`,
+			Due: date(2025, 1, 3), Link: "javascript:alert(1)"},
+		{Title: "data", Link: "data:text/html;base64,PHNjcmlwdD4=", Status: "done", Closed: date(2025, 1, 5), Due: date(2025, 1, 4)},
+		{Title: "odd link", Link: "https://example.com/a b/ü?q='x'&y=(1)%zz%41", Status: "wont-do", Owner: "Zoë", Closed: date(2025, 1, 2)},
+		{Title: "relative", Link: "../x:y/z", Status: `in-progress" onclick="x`, Due: date(2025, 3, 1)},
+		{Title: "mail", Link: "MAILTO:a@b.c", Status: "open", Priority: "P0"},
+		{Title: "nul\x00byte +plus", Link: "HTTPS://x", Status: "open"},
+	}
+	e := &Entry{Report: r, URL: URL(r.ID)}
+	today := date(2025, 2, 26)
+	var items []*Item
+	for i := range r.ActionItems {
+		it := newItem(e, &r.ActionItems[i], today)
+		items = append(items, &it)
+	}
+	tpl := template.Must(template.New("rows").Parse(rowTemplate))
+	for _, root := range []string{"../", "../../../"} {
+		var want strings.Builder
+		if err := tpl.Execute(&want, map[string]any{"Rows": items, "Root": root}); err != nil {
+			t.Fatal(err)
+		}
+		got := string(actionRows(root, items))
+		if diff := cmp.Diff(want.String(), got); diff != "" {
+			t.Errorf("actionRows(%q) differs from the template (-template +actionRows):\n%s", root, diff)
+		}
+	}
+	got := string(actionRows("", items))
+	for _, bad := range []string{"<script", "javascript:", "data:text", "<img", "<b>", `" onclick`} {
+		if strings.Contains(got, bad) {
+			t.Errorf("rows contain %q", bad)
+		}
+	}
+}
+
+func TestActionRowsEmpty(t *testing.T) {
+	if got := string(actionRows("", nil)); !strings.Contains(got, "No action items.") {
+		t.Errorf("empty table: %q", got)
+	}
+}
