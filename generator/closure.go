@@ -17,9 +17,8 @@ import (
 // blob once, and only their action items are decoded.
 func closeDates(ctx context.Context, root string, rs []*report.Report, opt report.Options, workers int) error {
 	type job struct {
-		r      *report.Report
-		blobs  []string // oldest first; "" for a deletion
-		states [][]report.ActionState
+		r     *report.Report
+		blobs []string // oldest first; "" for a deletion
 	}
 	var jobs []*job
 	var ids []string

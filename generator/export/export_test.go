@@ -143,7 +143,8 @@ func TestActionsICS(t *testing.T) {
 		t.Errorf("categories %q", events[1]["CATEGORIES"])
 	}
 	// UIDs are stable across builds and distinct per item.
-	if UID("INC-2025-10-08-001", 0) == UID("INC-2025-10-08-001", 1) || UID("a", 0) != UID("a", 0) {
+	first := UID("INC-2025-10-08-001", 0)
+	if first == UID("INC-2025-10-08-001", 1) || first != UID("INC-2025-10-08-001", 0) {
 		t.Error("UID not stable or not distinct")
 	}
 }

@@ -182,7 +182,7 @@ type entryHeader struct {
 // header decodes the entry header at off.
 func (p *packFile) header(off int64) (entryHeader, error) {
 	var buf [32]byte
-	b := buf[:]
+	var b []byte
 	if p.data != nil {
 		if off < 0 || off >= int64(len(p.data)) {
 			return entryHeader{}, errors.New("pack offset out of range")
