@@ -46,7 +46,7 @@ for n in "${sizes[@]}"; do
   read -r cold cold_mb < <(measure "${build[@]}")
   read -r same _ < <(measure "${build[@]}")
   # One new commit: an edit to one report.
-  f=$(git ls-files 'docs/incident-reports/*.md' | head -1)
+  f=$(git ls-files 'docs/incident-reports/*.md' | awk 'NR == 1')
   echo "" >>"$f"
   git -c user.name=Bench -c user.email=bench@example.com commit -qam "bench: one more commit"
   read -r one one_mb < <(measure "${build[@]}")
