@@ -52,7 +52,8 @@ func closeDates(ctx context.Context, root string, rs []*report.Report, opt repor
 		return nil
 	}
 
-	// Reading is sequential (one object store); decoding runs on every core.
+	// Blobs are read and decoded on every core; ids are in report order,
+	// so each reader gets whole runs of one report's versions.
 	var mu sync.Mutex
 	states := make(map[string][]report.ActionState, len(ids))
 	type blob struct {
@@ -74,7 +75,7 @@ func closeDates(ctx context.Context, root string, rs []*report.Report, opt repor
 	}
 	g.Go(func() error {
 		defer close(ch)
-		return history.ReadBlobs(gctx, root, ids, func(id string, data []byte) error {
+		return history.ReadBlobs(gctx, root, ids, workers, func(id string, data []byte) error {
 			select {
 			case ch <- blob{id, append([]byte(nil), data...)}:
 				return nil

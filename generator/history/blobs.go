@@ -9,14 +9,18 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+	"golang.org/x/sync/errgroup"
 )
 
 // ReadBlobs calls fn with the content of each blob in ids (from
-// Commit.Blob), in order, from the repository that holds root. It is how
-// callers see earlier versions of a report, such as when an action item
-// was first marked done, without a second walk of the history. data is
-// only valid during the call.
-func ReadBlobs(ctx context.Context, root string, ids []string, fn func(id string, data []byte) error) error {
+// Commit.Blob) from the repository that holds root. It is how callers
+// see earlier versions of a report, such as when an action item was first
+// marked done, without a second walk of the history. data is only valid
+// during the call. Up to workers goroutines read contiguous runs of ids,
+// each with its own object store, so fn may be called concurrently; keep
+// the versions of one file next to each other in ids, since each is
+// usually a delta of the one before.
+func ReadBlobs(ctx context.Context, root string, ids []string, workers int, fn func(id string, data []byte) error) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -33,27 +37,36 @@ func ReadBlobs(ctx context.Context, root string, ids []string, fn func(id string
 		db.packs, _ = openPacks(objectsDir(fs.Filesystem().Root()))
 	}
 	defer db.close()
-	st := newStore(db, objectCacheBytes)
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		h := plumbing.NewHash(id)
-		if h.IsZero() {
-			return fmt.Errorf("history: %q is not an object id", id)
-		}
-		typ, data, err := st.read(h, false)
-		if err != nil {
-			return fmt.Errorf("history: read %s: %w", id, err)
-		}
-		if typ != objBlob {
-			return fmt.Errorf("history: %s: %w", id, errNotBlob)
-		}
-		if err := fn(id, data); err != nil {
-			return err
-		}
+	workers = max(1, min(workers, len(ids)/64+1))
+	g, gctx := errgroup.WithContext(ctx)
+	per := (len(ids) + workers - 1) / workers
+	for lo := 0; lo < len(ids); lo += per {
+		run := ids[lo:min(lo+per, len(ids))]
+		g.Go(func() error {
+			st := newStore(db, objectCacheBytes/int64(workers))
+			for _, id := range run {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				h := plumbing.NewHash(id)
+				if h.IsZero() {
+					return fmt.Errorf("history: %q is not an object id", id)
+				}
+				typ, data, err := st.read(h, false)
+				if err != nil {
+					return fmt.Errorf("history: read %s: %w", id, err)
+				}
+				if typ != objBlob {
+					return fmt.Errorf("history: %s: %w", id, errNotBlob)
+				}
+				if err := fn(id, data); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	return nil
+	return g.Wait()
 }
 
 var errNotBlob = errors.New("not a file's content")

@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"sync"
 	"testing"
 )
 
@@ -34,19 +35,22 @@ func TestReadBlobs(t *testing.T) {
 		}
 		ids = append(ids, c.Blob)
 	}
-	var got []string
-	err = ReadBlobs(context.Background(), b.dir, ids, func(id string, data []byte) error {
-		got = append(got, string(data))
+	got := map[string]string{}
+	var mu sync.Mutex
+	err = ReadBlobs(context.Background(), b.dir, ids, 4, func(id string, data []byte) error {
+		mu.Lock()
+		got[id] = string(data)
+		mu.Unlock()
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Newest first: the rename kept the content of the edit.
-	if got[0] != v2 || got[1] != v2 || got[2] != v1 {
+	if got[ids[0]] != v2 || got[ids[1]] != v2 || got[ids[2]] != v1 {
 		t.Errorf("versions do not match the commits")
 	}
-	if err := ReadBlobs(context.Background(), b.dir, []string{"zz"}, func(string, []byte) error { return nil }); err == nil {
+	if err := ReadBlobs(context.Background(), b.dir, []string{"zz"}, 2, func(string, []byte) error { return nil }); err == nil {
 		t.Error("a bad id was read")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -40,6 +41,9 @@ const maxObjectSize = 1 << 30
 type objectDB struct {
 	packs    []*packFile
 	fallback storer.EncodedObjectStorer
+	// fbMu serialises fallback reads: packs are read-only and shared by
+	// stores on several goroutines, go-git's storer is not promised to be.
+	fbMu sync.Mutex
 }
 
 func (db *objectDB) close() error {
@@ -89,6 +93,8 @@ func (s *store) readFallback(h plumbing.Hash) (int, []byte, error) {
 	if s.db.fallback == nil {
 		return 0, nil, fmt.Errorf("read object %s: %w", h, errMissing)
 	}
+	s.db.fbMu.Lock()
+	defer s.db.fbMu.Unlock()
 	o, err := s.db.fallback.EncodedObject(plumbing.AnyObject, h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return 0, nil, fmt.Errorf("read object %s: %w", h, errMissing)
