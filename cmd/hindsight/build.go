@@ -69,6 +69,7 @@ func runBuild(e *env, g *globalOptions, o *buildOptions) error {
 		return err
 	}
 	printDiagnostics(e.stderr, res.Diagnostics)
+	res.Out = e.display(res.Out) + string(filepath.Separator)
 	fmt.Fprintln(e.stdout, res.Summary())
 	return nil
 }
