@@ -141,33 +141,14 @@ type Link struct {
 	Missing    bool
 }
 
-// Home is the landing page's data.
+// Home is the landing page's data: the site's KPIs (the same figures
+// as a service or tag page), the latest incidents and the most overdue
+// action items.
 type Home struct {
-	Quarter, Year Period
-	MedianTTR     string
-	Actions       metrics.Actions
-	Latest        []*Entry
-	Overdue       []*Item
-	// Timeliness is the share of reports filed within the deadline, this
-	// quarter and overall, over the reports whose delay is known.
-	Timeliness          [2]Share
-	TotalReports        int
-	MedianTTRSampleSize int
-}
-
-// Share is a part of a whole, for "7 of 9 (78%)".
-type Share struct {
-	Label      string
-	Part, Of   int
-	Percentage int
-}
-
-func share(label string, part, of int) Share {
-	s := Share{Label: label, Part: part, Of: of}
-	if of > 0 {
-		s.Percentage = int(math.Round(float64(part) * 100 / float64(of)))
-	}
-	return s
+	KPIs         metrics.Scope
+	Latest       []*Entry
+	Overdue      []*Item
+	TotalReports int
 }
 
 // Period counts incidents in a span by severity.
@@ -363,57 +344,9 @@ func day(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// newHome computes the home page's KPIs.
-func newHome(entries []*Entry, info *Info) *Home {
-	h := &Home{TotalReports: len(entries)}
-	now := info.Today
-	qStart := metrics.QuarterStart(now)
-	yStart := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, now.Location())
-	h.Quarter.Label = metrics.Quarter(now)
-	h.Year.Label = strconv.Itoa(now.Year())
-	q := map[string]int{}
-	y := map[string]int{}
-	var ttr []float64
-	var onTimeQ, filedQ, onTime, filedAll int
-	for _, e := range entries {
-		h.Actions.Add(e.Actions)
-		if e.HasDelay {
-			filedAll++
-			if e.OnTime {
-				onTime++
-			}
-			if !e.Resolved.Before(qStart) {
-				filedQ++
-				if e.OnTime {
-					onTimeQ++
-				}
-			}
-		}
-		if e.HasTTR {
-			ttr = append(ttr, e.TTRMinutes)
-		}
-		if e.Started.IsZero() {
-			continue
-		}
-		s := e.Started.In(now.Location())
-		if !s.Before(yStart) && !s.After(now) {
-			y[e.Severity]++
-			h.Year.Total++
-			if !s.Before(qStart) {
-				q[e.Severity]++
-				h.Quarter.Total++
-			}
-		}
-	}
-	for _, sev := range info.Severities {
-		h.Quarter.BySeverity = append(h.Quarter.BySeverity, SevCount{sev, q[sev]})
-		h.Year.BySeverity = append(h.Year.BySeverity, SevCount{sev, y[sev]})
-	}
-	h.Timeliness = [2]Share{share("this quarter", onTimeQ, filedQ), share("overall", onTime, filedAll)}
-	if m := metrics.Median(ttr); !math.IsNaN(m) {
-		h.MedianTTR = report.FormatDuration(time.Duration(m * float64(time.Minute)))
-		h.MedianTTRSampleSize = len(ttr)
-	}
+// newHome computes the home page's data.
+func newHome(entries []*Entry, mopt metrics.Options) *Home {
+	h := &Home{TotalReports: len(entries), KPIs: metrics.KPIs(reports(entries), mopt)}
 	h.Latest = entries[:min(len(entries), 8)]
 	for _, e := range entries {
 		for i := range e.Items {

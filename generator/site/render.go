@@ -140,7 +140,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	}
 	g.Go(func() error {
 		p := page("home", "", info.Title, "home")
-		p.Home = newHome(entries, info)
+		p.Home = newHome(entries, mopt)
 		return w.page(tpl, p)
 	})
 	g.Go(func() error {
