@@ -1,7 +1,11 @@
 package generator
 
 import (
+	"bufio"
 	"context"
+	"encoding/gob"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -15,7 +19,11 @@ import (
 // across revisions by title, and by position when the title changed.
 // Only earlier versions of reports that have closed items are read, each
 // blob once, and only their action items are decoded.
-func closeDates(ctx context.Context, root string, rs []*report.Report, opt report.Options, workers int) error {
+//
+// The action items of a blob never change, so they are kept in a cache
+// file under cacheDir (when not ""): a build reads only versions it has
+// not seen before.
+func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report, opt report.Options, workers int) error {
 	type job struct {
 		r     *report.Report
 		blobs []string // oldest first; "" for a deletion
@@ -23,6 +31,8 @@ func closeDates(ctx context.Context, root string, rs []*report.Report, opt repor
 	var jobs []*job
 	var ids []string
 	seen := map[string]bool{}
+	states := loadStates(cacheDir)
+	known := len(states)
 	for _, r := range rs {
 		g := r.Git
 		if g == nil || g.Uncommitted || len(g.History) == 0 || !anyClosed(r.ActionItems) {
@@ -41,7 +51,7 @@ func closeDates(ctx context.Context, root string, rs []*report.Report, opt repor
 		for i := len(g.History) - 1; i >= 0; i-- {
 			b := g.History[i].Blob
 			j.blobs = append(j.blobs, b)
-			if b != "" && !seen[b] {
+			if _, cached := states[b]; b != "" && !seen[b] && !cached {
 				seen[b] = true
 				ids = append(ids, b)
 			}
@@ -55,13 +65,15 @@ func closeDates(ctx context.Context, root string, rs []*report.Report, opt repor
 	// Blobs are read and decoded on every core; ids are in report order,
 	// so each reader gets whole runs of one report's versions.
 	var mu sync.Mutex
-	states := make(map[string][]report.ActionState, len(ids))
 	type blob struct {
 		id   string
 		data []byte
 	}
 	ch := make(chan blob, 64)
 	g, gctx := errgroup.WithContext(ctx)
+	if len(ids) == 0 {
+		workers = 0 // everything is cached
+	}
 	for w := 0; w < workers; w++ {
 		g.Go(func() error {
 			for b := range ch {
@@ -75,6 +87,9 @@ func closeDates(ctx context.Context, root string, rs []*report.Report, opt repor
 	}
 	g.Go(func() error {
 		defer close(ch)
+		if len(ids) == 0 {
+			return nil
+		}
 		return history.ReadBlobs(gctx, root, ids, workers, func(id string, data []byte) error {
 			select {
 			case ch <- blob{id, append([]byte(nil), data...)}:
@@ -86,6 +101,9 @@ func closeDates(ctx context.Context, root string, rs []*report.Report, opt repor
 	})
 	if err := g.Wait(); err != nil {
 		return err
+	}
+	if len(states) > known {
+		saveStates(cacheDir, states)
 	}
 
 	for _, j := range jobs {
@@ -132,4 +150,47 @@ func anyClosed(items []report.ActionItem) bool {
 		}
 	}
 	return false
+}
+
+// statesFile holds the action items of every report version read so far,
+// keyed by blob id; the version number in the name retires old formats.
+const statesFile = "action-states.v1.gob"
+
+func loadStates(dir string) map[string][]report.ActionState {
+	states := map[string][]report.ActionState{}
+	if dir == "" {
+		return states
+	}
+	f, err := os.Open(filepath.Join(dir, statesFile))
+	if err != nil {
+		return states
+	}
+	defer f.Close()
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&states); err != nil {
+		return map[string][]report.ActionState{} // damaged: start again
+	}
+	return states
+}
+
+// saveStates writes the cache atomically; failing to is not an error,
+// only a slower next build.
+func saveStates(dir string, states map[string][]report.ActionState) {
+	if dir == "" || os.MkdirAll(dir, 0o755) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(dir, statesFile+".tmp-*")
+	if err != nil {
+		return
+	}
+	w := bufio.NewWriter(tmp)
+	err = gob.NewEncoder(w).Encode(states)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || os.Rename(tmp.Name(), filepath.Join(dir, statesFile)) != nil {
+		os.Remove(tmp.Name())
+	}
 }

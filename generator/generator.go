@@ -283,7 +283,7 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 		set.History = true
 		attach(set, hist, cfg.Site.ReportsDir)
 		if !hist.NotRepo && hist.Head != "" {
-			if err := closeDates(ctx, root, set.Reports, opt, cfg.workers()); err != nil {
+			if err := closeDates(ctx, root, cfg.cacheDir(), set.Reports, opt, cfg.workers()); err != nil {
 				// Closure dates are a nicety: the site builds without them.
 				set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: cfg.Site.ReportsDir, Severity: "warning", Rule: "history",
 					Message: "action item closing dates unavailable: " + err.Error()})
