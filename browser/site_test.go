@@ -48,6 +48,9 @@ func buildExample() (dir, base string, err error) {
 	if err != nil {
 		return "", "", err
 	}
+	// The test server serves the site at its root, not at the base
+	// address's path, so the pages must not name it.
+	site.BaseURL = ""
 	tmp, err := os.MkdirTemp("", "hindsight-browser-site-")
 	if err != nil {
 		return "", "", err
