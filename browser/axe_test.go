@@ -130,6 +130,7 @@ var axePages = []struct{ name, path string }{
 	{"report", exampleReport},
 	{"actions", "actions/"},
 	{"metrics", "metrics/"},
+	{"search", "search/"},
 }
 
 // TestAccessibility runs axe-core on the main pages in both colour schemes

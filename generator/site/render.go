@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/url"
 	"path"
 	"runtime"
 	"strconv"
@@ -201,7 +202,15 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		// root, which is right for the pages hosts serve it for most.
 		p := page("404", "", "Page not found", "")
 		if base := in.Config.BaseURL; base != "" {
-			p.Root = strings.TrimRight(base, "/") + "/"
+			// Hosts serve 404.html at any depth: with a known base, its
+			// links start from the base's path on the same host, so the
+			// page never loads anything from another host.
+			if u, err := url.Parse(base); err == nil {
+				p.Root = "/" + strings.Trim(u.Path, "/") + "/"
+				if p.Root == "//" {
+					p.Root = "/"
+				}
+			}
 		}
 		var buf bytes.Buffer
 		if err := tpl.Execute(&buf, "404", p); err != nil {
@@ -217,6 +226,21 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			return err
 		}
 		return w.file("data/reports.json", b)
+	})
+	// The search page lists every report for readers without JavaScript;
+	// its index, like every page, comes from the entries alone, so a
+	// public build indexes no internal report.
+	g.Go(func() error {
+		p := page("search", "search/", "Search", "search")
+		p.List = &List{Entries: entries}
+		return w.page(tpl, p)
+	})
+	g.Go(func() error {
+		b, err := SearchJSON(entries)
+		if err != nil {
+			return err
+		}
+		return w.file("data/search.json", b)
 	})
 	g.Go(func() error { return w.exports(entries, info, in, board, services, tags) })
 	if err := g.Wait(); err != nil {
@@ -289,7 +313,7 @@ func (w *writer) exports(entries []*Entry, info *Info, in Input, board *ActionBo
 		return err
 	}
 
-	urls := []export.SitemapURL{{Path: ""}, {Path: "incidents/"}}
+	urls := []export.SitemapURL{{Path: ""}, {Path: "incidents/"}, {Path: "search/"}}
 	for _, y := range info.Years {
 		urls = append(urls, export.SitemapURL{Path: "incidents/" + strconv.Itoa(y) + "/"})
 	}

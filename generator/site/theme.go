@@ -114,7 +114,7 @@ type Templates struct {
 }
 
 // Kinds are the page templates of a theme: layouts/<kind>.html.
-var Kinds = []string{"home", "incidents", "report", "404", "actions", "metrics", "scope", "scopes"}
+var Kinds = []string{"home", "incidents", "report", "404", "actions", "metrics", "scope", "scopes", "search"}
 
 // LoadTemplates parses layouts/base.html, layouts/partials/*.html and one
 // layouts/<kind>.html per kind from theme.

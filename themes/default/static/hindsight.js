@@ -192,6 +192,37 @@
     });
   });
 
+  // The header search box: pages hold no <form>, so Enter goes to the
+  // search page with the query. Without JavaScript the box stays hidden
+  // and the header's "Search" link leads there instead.
+  var sbox = document.querySelector(".search-box");
+  var slink = document.querySelector(".search-link");
+  if (sbox && !document.querySelector(".search[data-index]")) {
+    sbox.hidden = false;
+    if (slink) slink.hidden = true;
+    sbox.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") {
+        var q = sbox.value.trim();
+        window.location.href = sbox.getAttribute("data-search") + (q ? "?q=" + encodeURIComponent(q) : "");
+      } else if (ev.key === "Escape") {
+        sbox.value = "";
+        sbox.blur();
+      }
+    });
+  }
+  // "/" focuses the search box from anywhere but a text field: the search
+  // page's own box there, the header's elsewhere.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
+    var t = ev.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var box = document.getElementById("search-q") || sbox;
+    if (!box || box.hidden || box.offsetParent === null) return;
+    ev.preventDefault();
+    box.focus();
+    box.select();
+  });
+
   // The charts' data tables sit beside them on wide screens; on narrow
   // ones they start folded below the chart.
   if (window.matchMedia && window.matchMedia("(max-width: 64rem)").matches) {
