@@ -25,24 +25,31 @@ func CountActions(items []report.ActionItem, today time.Time) Actions {
 	soon := today.AddDate(0, 0, 7)
 	for i := range items {
 		it := &items[i]
-		a.Total++
-		switch it.Status {
-		case "open":
-			a.Open++
-		case "in-progress":
-			a.InProgress++
-		case "done":
-			a.Done++
-		case "wont-do":
-			a.WontDo++
-		}
-		if it.Overdue(today) {
-			a.Overdue++
-		} else if it.Open() && !it.Due.IsZero() && !it.Due.After(dayOf(soon)) {
-			a.DueSoon++
-		}
+		overdue := it.Overdue(today)
+		a.Count(it.Status, overdue, !overdue && it.Open() && !it.Due.IsZero() && !it.Due.After(dayOf(soon)))
 	}
 	return a
+}
+
+// Count adds one item in state status; overdue and dueSoon are its
+// standing on the build's date.
+func (a *Actions) Count(status string, overdue, dueSoon bool) {
+	a.Total++
+	switch status {
+	case "open":
+		a.Open++
+	case "in-progress":
+		a.InProgress++
+	case "done":
+		a.Done++
+	case "wont-do":
+		a.WontDo++
+	}
+	if overdue {
+		a.Overdue++
+	} else if dueSoon {
+		a.DueSoon++
+	}
 }
 
 // Add sums b into a.

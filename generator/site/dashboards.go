@@ -147,26 +147,6 @@ func priorityKey(p string) string {
 	return "none"
 }
 
-// tally adds one item to a count, as metrics.CountActions does.
-func tally(a *metrics.Actions, it *Item) {
-	a.Total++
-	switch it.Status {
-	case "open":
-		a.Open++
-	case "in-progress":
-		a.InProgress++
-	case "done":
-		a.Done++
-	case "wont-do":
-		a.WontDo++
-	}
-	if it.Overdue {
-		a.Overdue++
-	} else if it.DueSoon {
-		a.DueSoon++
-	}
-}
-
 // urgency orders action items on the dashboards.
 func urgency(a, b *Item) int {
 	rank := func(r *Item) int {
@@ -253,7 +233,7 @@ func priorities(rows []*Item, sevs []string) []PriorityCount {
 			pc = &PriorityCount{Priority: p, Key: priorityKey(p)}
 			m[p] = pc
 		}
-		tally(&pc.Counts, rows[i])
+		pc.Counts.Count(rows[i].Status, rows[i].Overdue, rows[i].DueSoon)
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -278,7 +258,7 @@ func newActionBoard(entries []*Entry, sevs []string) *ActionBoard {
 	for _, e := range entries {
 		for i := range e.Items {
 			b.Rows = append(b.Rows, &e.Items[i])
-			tally(&b.Counts, &e.Items[i])
+			b.Counts.Count(e.Items[i].Status, e.Items[i].Overdue, e.Items[i].DueSoon)
 		}
 	}
 	slices.SortStableFunc(b.Rows, urgency)
@@ -289,7 +269,7 @@ func newActionBoard(entries []*Entry, sevs []string) *ActionBoard {
 		o := owners.get(slug, func() *Owner { return &Owner{Slug: slug, URL: "actions/owners/" + slug + "/"} })
 		o.Names = addName(o.Names, r.Owner)
 		o.Rows = append(o.Rows, r)
-		tally(&o.Counts, r)
+		o.Counts.Count(r.Status, r.Overdue, r.DueSoon)
 	}
 	for _, slug := range owners.order {
 		o := owners.bySlug[slug]
