@@ -119,25 +119,32 @@
 
   // Filters: a .filters box (data-filter names the table it filters) is
   // hidden in the HTML, so a reader without JavaScript sees the whole
-  // table and the per-owner pages instead. Rows carry data-status,
-  // data-owner, data-priority and data-due ("overdue", "soon").
+  // table and the per-owner pages instead. Every field but the text
+  // ("q") matches the row attribute data-<name>; on action tables the
+  // status field also knows "open", "overdue" and "soon" (data-due).
   document.querySelectorAll(".filters[data-filter]").forEach(function (box) {
     var table = document.getElementById(box.getAttribute("data-filter"));
     if (!table || !table.tBodies[0]) return;
     var rows = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return r.hasAttribute("data-status"); });
-    var names = ["status", "owner", "priority", "q"];
+    var names = Array.prototype.map.call(box.querySelectorAll("[name]"), function (f) { return f.name; });
+    var noun = box.getAttribute("data-noun") || "action items";
+    var actions = !box.hasAttribute("data-noun");
     var count = box.querySelector(".filter-count");
     var none = box.parentNode.querySelector(".filter-empty");
     var texts = null;
     function field(n) { return box.querySelector("[name='" + n + "']"); }
     function value(n) { var f = field(n); return f ? f.value.trim() : ""; }
-    function matches(r, st, ow, pr, q, i) {
-      var s = r.getAttribute("data-status"), due = r.getAttribute("data-due");
-      if (st === "open" && s !== "open" && s !== "in-progress") return false;
-      if ((st === "overdue" || st === "soon") && due !== st) return false;
-      if (st && st !== "open" && st !== "overdue" && st !== "soon" && s !== st) return false;
-      if (ow && r.getAttribute("data-owner") !== ow) return false;
-      if (pr && r.getAttribute("data-priority") !== pr) return false;
+    function matches(r, vals, q, i) {
+      for (var k = 0; k < names.length; k++) {
+        var n = names[k], v = vals[n];
+        if (n === "q" || !v) continue;
+        var have = r.getAttribute("data-" + n);
+        if (actions && n === "status") {
+          if (v === "open") { if (have !== "open" && have !== "in-progress") return false; continue; }
+          if (v === "overdue" || v === "soon") { if (r.getAttribute("data-due") !== v) return false; continue; }
+        }
+        if (have !== v) return false;
+      }
       if (q) {
         if (!texts) texts = rows.map(function (x) { return x.textContent.replace(/\s+/g, " ").toLowerCase(); });
         return texts[i].indexOf(q) >= 0;
@@ -145,15 +152,16 @@
       return true;
     }
     function apply() {
-      var st = value("status"), ow = value("owner"), pr = value("priority"), q = value("q").toLowerCase();
+      var vals = {}, filtered = false;
+      names.forEach(function (n) { vals[n] = value(n); if (vals[n]) filtered = true; });
+      var q = (vals.q || "").toLowerCase();
       var shown = 0;
       rows.forEach(function (r, i) {
-        var ok = matches(r, st, ow, pr, q, i);
+        var ok = matches(r, vals, q, i);
         if (r.hidden === ok) r.hidden = !ok;
         if (ok) shown++;
       });
-      var filtered = st || ow || pr || q;
-      if (count) count.textContent = filtered ? "Showing " + shown + " of " + rows.length + " action items" : "";
+      if (count) count.textContent = filtered ? "Showing " + shown + " of " + rows.length + " " + noun : "";
       if (none) none.hidden = shown > 0;
     }
     function save() {
