@@ -158,8 +158,6 @@ func (o onlyLayouts) Open(name string) (fs.File, error) {
 
 // Set is the loaded reports of a repository with their diagnostics.
 type Set struct {
-	History     bool // git history was read
-	Shallow     bool // from a shallow clone
 	Reports     []*report.Report
 	Diagnostics []report.Diagnostic // problems not tied to one report's parse
 	Errors      []report.Diagnostic // invalid files
@@ -280,7 +278,6 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 		// A repository hindsight cannot read still builds, without dates.
 		set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: cfg.Site.ReportsDir, Severity: "warning", Rule: "history", Message: histErr.Error()})
 	} else if hist != nil {
-		set.History = true
 		attach(set, hist, cfg.Site.ReportsDir)
 		if !hist.NotRepo && hist.Head != "" {
 			if err := closeDates(ctx, root, cfg.cacheDir(), set.Reports, opt, cfg.workers()); err != nil {
@@ -300,7 +297,6 @@ func attach(set *Set, h *history.Result, dir string) {
 	for _, w := range h.Warnings {
 		set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: dir, Severity: "warning", Rule: "history", Message: w})
 	}
-	set.Shallow = h.Shallow
 	for _, r := range set.Reports {
 		f, ok := h.Files[r.Path]
 		if !ok {
@@ -399,12 +395,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Public:  cfg.Public,
 		Theme:   cfg.ThemeFS(),
 		Workers: cfg.workers(),
-		Git:     set.History,
-		Shallow: set.Shallow,
 	}
 	for _, r := range set.Reports {
 		if cfg.Public && r.Internal() {
-			in.Withheld++
 			continue
 		}
 		in.Reports = append(in.Reports, r)

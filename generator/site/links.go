@@ -22,7 +22,7 @@ type linker struct {
 
 type fileCopy struct{ src, dst string }
 
-func newLinker(root string, rs []*report.Report, entries []*Entry) *linker {
+func newLinker(root string, entries []*Entry) *linker {
 	l := &linker{root: root, byPath: make(map[string]*Entry, len(entries))}
 	for _, e := range entries {
 		l.byPath[e.Path] = e

@@ -14,8 +14,8 @@ import (
 
 // writer creates the files of the output folder.
 type writer struct {
-	dir          string
-	pages, files atomic.Int64
+	dir   string
+	pages atomic.Int64
 }
 
 func (w *writer) page(tpl *Templates, p *Page) error {
@@ -42,7 +42,6 @@ func (w *writer) file(rel string, data []byte) error {
 	if err := os.WriteFile(dst, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
-	w.files.Add(1)
 	return nil
 }
 
@@ -75,7 +74,6 @@ func (w *writer) copyFile(src, rel string) error {
 		out.Close()
 		return err
 	}
-	w.files.Add(1)
 	return out.Close()
 }
 

@@ -35,24 +35,16 @@ type Input struct {
 	Public  bool
 	Theme   fs.FS // layouts/ and static/
 	Workers int
-	// Withheld counts internal reports left out of a public build; never
-	// shown, only used to keep counts from revealing them.
-	Withheld int
-	// Git tells whether history was read: reports.json has null git
-	// fields otherwise.
-	Git bool
-	// Shallow is set when the history came from a shallow clone.
-	Shallow bool
 }
 
 // Output is what rendering produced.
 type Output struct {
 	Pages       int
-	Files       int
 	Diagnostics []report.Diagnostic
 }
 
-// Render writes the whole site into dir, which must exist and be empty.
+// Render writes the whole site into dir, which must exist; files of an
+// earlier build there are overwritten, and Publish removes the rest.
 func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	if in.Workers <= 0 {
 		in.Workers = runtime.GOMAXPROCS(0)
@@ -94,7 +86,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	page := func(kind, folder, title, nav string) *Page {
 		return &Page{Site: info, Root: rootOf(folder), Path: folder, Kind: kind, Title: title, Nav: nav}
 	}
-	links := newLinker(in.Config.Root, rs, entries)
+	links := newLinker(in.Config.Root, entries)
 	// The dashboards group the entries once; their pages only read
 	// these groups.
 	board := newActionBoard(entries, info.Severities)
@@ -247,7 +239,6 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return nil, err
 	}
 	out.Pages = int(w.pages.Load())
-	out.Files = int(w.files.Load())
 	return out, nil
 }
 
