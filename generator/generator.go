@@ -54,6 +54,24 @@ type Result struct {
 	Out         string
 	Elapsed     time.Duration
 	Diagnostics []report.Diagnostic
+	// Phases is where the time went, in order: for --timings and for
+	// telling which part of a slow build to look at.
+	Phases []Phase
+}
+
+// Phase is one step of a build and how long it took.
+type Phase struct {
+	Name    string
+	Elapsed time.Duration
+}
+
+// Timings is the phases on one line: "parse 1.2s · history 0.8s · ...".
+func (r *Result) Timings() string {
+	parts := make([]string, len(r.Phases))
+	for i, p := range r.Phases {
+		parts[i] = p.Name + " " + round(p.Elapsed).String()
+	}
+	return strings.Join(parts, " · ")
 }
 
 // Summary is the line that ends every build.
@@ -161,6 +179,7 @@ type Set struct {
 	Reports     []*report.Report
 	Diagnostics []report.Diagnostic // problems not tied to one report's parse
 	Errors      []report.Diagnostic // invalid files
+	Phases      []Phase             // parse and history run at the same time
 }
 
 // Load finds, reads and parses every report below reports_dir in
@@ -222,13 +241,16 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 	// independent and each takes a good share of a cold build.
 	var hist *history.Result
 	var histErr error
+	var histTime time.Duration
 	histDone := make(chan struct{})
+	start := time.Now()
 	if cfg.NoHistory {
 		close(histDone)
 	} else {
 		go func() {
 			defer close(histDone)
 			hist, histErr = history.Scan(ctx, history.Options{Root: root, Dir: cfg.Site.ReportsDir, CacheDir: cfg.cacheDir()})
+			histTime = time.Since(start)
 		}()
 	}
 
@@ -265,9 +287,13 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 		})
 	}
 	err = g.Wait()
+	set.Phases = append(set.Phases, Phase{"parse", time.Since(start)})
 	<-histDone
 	if err != nil {
 		return nil, err
+	}
+	if !cfg.NoHistory {
+		set.Phases = append(set.Phases, Phase{"history", histTime})
 	}
 	for _, r := range reports {
 		if r != nil {
@@ -280,6 +306,8 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 	} else if hist != nil {
 		attach(set, hist, cfg.Site.ReportsDir)
 		if !hist.NotRepo && hist.Head != "" {
+			start := time.Now()
+			defer func() { set.Phases = append(set.Phases, Phase{"closing dates", time.Since(start)}) }()
 			if err := closeDates(ctx, root, cfg.cacheDir(), set.Reports, opt, cfg.workers()); err != nil {
 				// Closure dates are a nicety: the site builds without them.
 				set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: cfg.Site.ReportsDir, Severity: "warning", Rule: "history",
@@ -402,6 +430,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		in.Reports = append(in.Reports, r)
 	}
+	res.Phases = set.Phases
+	phase := func(name string, since time.Time) { res.Phases = append(res.Phases, Phase{name, time.Since(since)}) }
+	t := time.Now()
 	tmp, err := site.Stage(out)
 	if err != nil {
 		return nil, err
@@ -411,10 +442,13 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		site.Discard(tmp, out)
 		return nil, err
 	}
+	phase("render", t)
+	t = time.Now()
 	if err := site.Publish(tmp, out); err != nil {
 		site.Discard(tmp, out)
 		return nil, err
 	}
+	phase("publish", t)
 	diags := append([]report.Diagnostic(nil), set.Errors...)
 	diags = append(diags, set.Diagnostics...)
 	for _, r := range in.Reports {

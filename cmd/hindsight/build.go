@@ -17,6 +17,7 @@ type buildOptions struct {
 	keepGoing bool
 	force     bool
 	noHistory bool
+	timings   bool
 }
 
 func newBuildCmd(e *env, g *globalOptions) *cobra.Command {
@@ -39,6 +40,7 @@ atomically: a failed build leaves the previous site intact.`,
 	f.BoolVar(&o.keepGoing, "keep-going", false, "publish reports whose front matter is invalid instead of failing")
 	f.BoolVar(&o.force, "force", false, "replace an output folder that holds files hindsight did not write")
 	f.BoolVar(&o.noHistory, "no-history", false, "do not read git history")
+	f.BoolVar(&o.timings, "timings", false, "print how long each phase of the build took")
 	return cmd
 }
 
@@ -71,5 +73,8 @@ func runBuild(e *env, g *globalOptions, o *buildOptions) error {
 	printDiagnostics(e.stderr, res.Diagnostics)
 	res.Out = e.display(res.Out) + string(filepath.Separator)
 	fmt.Fprintln(e.stdout, res.Summary())
+	if o.timings {
+		fmt.Fprintln(e.stderr, "timings: "+res.Timings())
+	}
 	return nil
 }

@@ -191,7 +191,10 @@ func Sort(rs []*Report) {
 		if !a.Started.Equal(b.Started) {
 			return a.Started.After(b.Started)
 		}
-		return a.ID > b.ID
+		if a.ID != b.ID {
+			return a.ID > b.ID
+		}
+		return a.Path < b.Path
 	})
 }
 

@@ -199,8 +199,16 @@ func urlSegment(id string) string {
 // newEntries computes the entries of rs (sorted newest first).
 func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool) []*Entry {
 	out := make([]*Entry, len(rs))
+	urls := make(map[string]bool, len(rs))
 	for i, r := range rs {
 		e := &Entry{Report: r, URL: URL(r.ID)}
+		// Two reports with one ID (an error check reports) still get a
+		// page each, the later in sort order a numbered one, so neither
+		// overwrites the other and every build writes the same site.
+		for n := 2; urls[e.URL]; n++ {
+			e.URL = URL(r.ID + "-" + strconv.Itoa(n))
+		}
+		urls[e.URL] = true
 		e.Actions = metrics.CountActions(r.ActionItems, today)
 		for j := range r.ActionItems {
 			e.Items = append(e.Items, newItem(e, &r.ActionItems[j], today))

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -16,6 +18,28 @@ import (
 type writer struct {
 	dir   string
 	pages atomic.Int64
+	// dirs are the folders known to exist: a report page's folder is
+	// made with one system call, not MkdirAll's stat of every parent.
+	dirs sync.Map
+}
+
+// mkdir makes sure the folder dir (absolute, inside w.dir) exists.
+func (w *writer) mkdir(dir string) error {
+	if _, ok := w.dirs.Load(dir); ok {
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if _, ok := w.dirs.Load(parent); !ok && parent != w.dir {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return err
+		}
+		w.dirs.Store(parent, true)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	w.dirs.Store(dir, true)
+	return nil
 }
 
 func (w *writer) page(tpl *Templates, p *Page) error {
@@ -36,7 +60,7 @@ func (w *writer) file(rel string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := w.mkdir(filepath.Dir(dst)); err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
 	if err := os.WriteFile(dst, data, 0o644); err != nil {
@@ -63,7 +87,7 @@ func (w *writer) copyFile(src, rel string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := w.mkdir(filepath.Dir(dst)); err != nil {
 		return err
 	}
 	out, err := os.Create(dst)

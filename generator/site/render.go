@@ -35,6 +35,8 @@ type Input struct {
 	Public  bool
 	Theme   fs.FS // layouts/ and static/
 	Workers int
+
+	templatesOnly bool // execute every page from its template (tests)
 }
 
 // Output is what rendering produced.
@@ -52,7 +54,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	var tpl *Templates
 	funcs := Funcs(in.Config.Currency)
 	funcs["incidentRow"] = func(root string, e *Entry) (template.HTML, error) { return incidentRow(tpl, root, e) }
-	tpl, err := LoadTemplates(in.Theme, funcs)
+	tpl, err := loadTemplates(in.Theme, funcs, !in.templatesOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -257,6 +259,12 @@ func incidentRow(tpl *Templates, root string, e *Entry) (template.HTML, error) {
 		}
 		// The partial is an html/template: its output is escaped.
 		return template.HTML(b.String()), nil
+	}
+	if tpl.native(nativeRowFiles) {
+		render = func() (template.HTML, error) {
+			// escaped as html/template escapes (native.go)
+			return template.HTML(incidentRowHTML(root, e)), nil
+		}
 	}
 	if root != sharedRoot {
 		return render()

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"html/template"
@@ -19,6 +20,7 @@ import (
 	"github.com/hindsight-docs/hindsight/generator/markdown"
 	"github.com/hindsight-docs/hindsight/generator/metrics"
 	"github.com/hindsight-docs/hindsight/generator/report"
+	"github.com/hindsight-docs/hindsight/themes"
 )
 
 // Overlay returns a file system that serves top's files and falls back
@@ -111,6 +113,21 @@ func (d noLinks) ReadDir(name string) ([]fs.DirEntry, error) {
 // Templates holds one parsed template set per page kind.
 type Templates struct {
 	sets map[string]*template.Template
+	// stock holds the theme files that are the default theme's, byte
+	// for byte; native.go writes some of those in Go.
+	stock map[string]bool
+	icons map[string]string // icon.html for each name in iconNames
+}
+
+// native reports whether Go code may stand in for files: they are all
+// the default theme's.
+func (t *Templates) native(files []string) bool {
+	for _, f := range files {
+		if !t.stock[f] {
+			return false
+		}
+	}
+	return true
 }
 
 // Kinds are the page templates of a theme: layouts/<kind>.html.
@@ -119,6 +136,16 @@ var Kinds = []string{"home", "incidents", "report", "404", "actions", "metrics",
 // LoadTemplates parses layouts/base.html, layouts/partials/*.html and one
 // layouts/<kind>.html per kind from theme.
 func LoadTemplates(theme fs.FS, funcs template.FuncMap) (*Templates, error) {
+	return loadTemplates(theme, funcs, true)
+}
+
+// loadTemplates is LoadTemplates; without native, every page is executed
+// from its template, which tests compare with the Go code.
+func loadTemplates(theme fs.FS, funcs template.FuncMap, native bool) (*Templates, error) {
+	t := &Templates{sets: map[string]*template.Template{}, stock: map[string]bool{}, icons: map[string]string{}}
+	if native {
+		t.stock = stockFiles(theme)
+	}
 	base, err := template.New("base.html").Funcs(funcs).ParseFS(theme, "layouts/base.html")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
@@ -133,7 +160,6 @@ func LoadTemplates(theme fs.FS, funcs template.FuncMap) (*Templates, error) {
 			return nil, fmt.Errorf("theme: %s: %w", p, err)
 		}
 	}
-	t := &Templates{sets: map[string]*template.Template{}}
 	for _, k := range Kinds {
 		set, err := base.Clone()
 		if err != nil {
@@ -147,9 +173,46 @@ func LoadTemplates(theme fs.FS, funcs template.FuncMap) (*Templates, error) {
 		if _, err := set.New(k + ".html").Parse(string(b)); err != nil {
 			return nil, fmt.Errorf("theme: %s: %w", name, err)
 		}
+		if k == "report" && t.native(nativeReportFiles) {
+			main := func(p *Page) (template.HTML, error) {
+				if p.Report == nil {
+					return "", errors.New("report page without a report")
+				}
+				// reportMain escapes every value as html/template does;
+				// the narrative is markdown's safe HTML.
+				return template.HTML(reportMain(p, t.icons)), nil
+			}
+			_, err := set.New("native").Funcs(template.FuncMap{"reportMain": main}).Parse(`{{define "main"}}{{reportMain .}}{{end}}`)
+			if err != nil {
+				return nil, fmt.Errorf("theme: %w", err)
+			}
+		}
 		t.sets[k] = set
 	}
+	for _, n := range iconNames {
+		var b strings.Builder
+		if base.Lookup("icon.html") != nil {
+			if err := base.ExecuteTemplate(&b, "icon.html", n); err != nil {
+				return nil, fmt.Errorf("theme: icon.html: %w", err)
+			}
+		}
+		t.icons[n] = b.String()
+	}
 	return t, nil
+}
+
+// stockFiles lists the layouts of theme that are the default theme's.
+func stockFiles(theme fs.FS) map[string]bool {
+	stock := map[string]bool{}
+	def := themes.Default()
+	for _, f := range append(append([]string(nil), nativeReportFiles...), nativeRowFiles...) {
+		a, err1 := fs.ReadFile(theme, f)
+		b, err2 := fs.ReadFile(def, f)
+		if err1 == nil && err2 == nil && bytes.Equal(a, b) {
+			stock[f] = true
+		}
+	}
+	return stock
 }
 
 // Execute renders page kind with data into w.
