@@ -37,7 +37,7 @@ func buildFixture(t *testing.T, public bool) (string, *Result) {
 		t.Fatal(err)
 	}
 	res, err := Build(context.Background(), Config{
-		Site: s, Now: time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC), Public: public, NoHistory: true,
+		Site: s, Now: time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC), Public: public, NoHistory: true, CacheDir: "-",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +141,7 @@ func TestFailedBuildKeepsSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Site: s, Now: time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC), NoHistory: true}
+	cfg := Config{Site: s, Now: time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC), NoHistory: true, CacheDir: "-"}
 	if _, err := Build(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func BenchmarkBuild(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := b.TempDir()
-	cfg := Config{Site: s, Out: filepath.Join(out, "site"), Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)}
+	cfg := Config{Site: s, Out: filepath.Join(out, "site"), Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), CacheDir: b.TempDir()}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		res, err := Build(context.Background(), cfg)

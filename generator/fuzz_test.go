@@ -39,7 +39,7 @@ func FuzzBuild(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = Build(context.Background(), Config{Site: s, Now: time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), NoHistory: true, KeepGoing: true, Workers: 1})
+		_, err = Build(context.Background(), Config{Site: s, Now: time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), NoHistory: true, KeepGoing: true, Workers: 1, CacheDir: "-"})
 		if err != nil {
 			t.Fatalf("build failed: %v", err)
 		}

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -186,13 +187,22 @@ type Set struct {
 // parallel. Files that cannot be parsed are errors in the set; with
 // keepGoing they are still published with what is known.
 func Load(ctx context.Context, cfg Config) (*Set, error) {
+	set, saved, err := load(ctx, cfg)
+	saved()
+	return set, err
+}
+
+// load is Load; saved waits until the parse cache is written, which
+// goes on while a build renders.
+func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
+	saved = func() {}
 	root := cfg.Site.Root
 	dir := cfg.Site.ReportsPath()
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("reports folder %s: not found (set reports_dir in %s)", cfg.Site.ReportsDir, config.FileName)
+		return nil, saved, fmt.Errorf("reports folder %s: not found (set reports_dir in %s)", cfg.Site.ReportsDir, config.FileName)
 	}
-	set := &Set{}
+	set = &Set{}
 	var paths []string
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(root, p)
@@ -229,7 +239,7 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("reports folder: %w", err)
+		return nil, saved, fmt.Errorf("reports folder: %w", err)
 	}
 	sort.Strings(paths)
 	opt := report.Options{
@@ -254,6 +264,10 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 		}()
 	}
 
+	// Reports whose bytes an earlier build parsed come from the cache.
+	key, cacheDir := parseKey(cfg), cfg.cacheDir()
+	prior := loadParsed(cacheDir, key)
+	var reused atomic.Int64
 	reports := make([]*report.Report, len(paths))
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
@@ -265,7 +279,20 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 			}
 			rel, _ := filepath.Rel(root, p)
 			rel = filepath.ToSlash(rel)
-			r, err := readReport(p, rel, opt)
+			data, err := readFile(p, rel)
+			var r *report.Report
+			if err == nil {
+				sum := sha256.Sum256(data)
+				if c, ok := prior[rel]; ok && c.R != nil && c.R.Sum == sum {
+					reused.Add(1)
+					reports[i] = c.unpack()
+					return nil
+				}
+				r, err = report.Parse(rel, data, opt)
+				if r != nil {
+					r.Sum = sum
+				}
+			}
 			if err != nil {
 				var fe *report.FileError
 				if !errors.As(err, &fe) {
@@ -290,7 +317,7 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 	set.Phases = append(set.Phases, Phase{"parse", time.Since(start)})
 	<-histDone
 	if err != nil {
-		return nil, err
+		return nil, saved, err
 	}
 	if !cfg.NoHistory {
 		set.Phases = append(set.Phases, Phase{"history", histTime})
@@ -299,6 +326,28 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 		if r != nil {
 			set.Reports = append(set.Reports, r)
 		}
+	}
+	withSum := 0
+	for _, r := range set.Reports {
+		if r.Sum != ([32]byte{}) {
+			withSum++
+		}
+	}
+	if cacheDir != "" && key != "" && (int(reused.Load()) != withSum || len(prior) != withSum) {
+		// Saved while the build goes on, from copies of what history
+		// and the cross-checks are about to change.
+		keep := make(map[string]cached, len(set.Reports))
+		for _, r := range set.Reports {
+			if r.Sum != ([32]byte{}) {
+				keep[r.Path] = pack(snapshot(r))
+			}
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			saveParsed(cacheDir, key, keep)
+		}()
+		saved = func() { <-done }
 	}
 	if histErr != nil {
 		// A repository hindsight cannot read still builds, without dates.
@@ -317,7 +366,7 @@ func Load(ctx context.Context, cfg Config) (*Set, error) {
 	}
 	sortDiags(set.Errors)
 	crossCheck(set)
-	return set, nil
+	return set, saved, nil
 }
 
 // attach copies what history knows into each report.
@@ -359,7 +408,7 @@ func (c *Config) cacheDir() string {
 	return c.CacheDir
 }
 
-func readReport(abs, rel string, opt report.Options) (*report.Report, error) {
+func readFile(abs, rel string) ([]byte, error) {
 	f, err := os.Open(abs)
 	if err != nil {
 		return nil, &report.FileError{Path: rel, Msg: "cannot read: " + errors.Unwrap(err).Error()}
@@ -369,7 +418,7 @@ func readReport(abs, rel string, opt report.Options) (*report.Report, error) {
 	if err != nil {
 		return nil, &report.FileError{Path: rel, Msg: "cannot read: " + err.Error()}
 	}
-	return report.Parse(rel, data, opt)
+	return data, nil
 }
 
 // crossCheck finds problems that need all reports: duplicate IDs.
@@ -409,7 +458,8 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if err := site.Guard(out, cfg.Site.Root, cfg.Site.ReportsPath(), cfg.Force); err != nil {
 		return nil, err
 	}
-	set, err := Load(ctx, cfg)
+	set, saved, err := load(ctx, cfg)
+	defer saved()
 	if err != nil {
 		return nil, err
 	}
@@ -433,20 +483,40 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	res.Phases = set.Phases
 	phase := func(name string, since time.Time) { res.Phases = append(res.Phases, Phase{name, time.Since(since)}) }
 	t := time.Now()
-	tmp, err := site.Stage(out)
+	staged, err := site.Stage(out)
 	if err != nil {
 		return nil, err
+	}
+	tmp := staged.Dir
+	published := site.ReadSite(out)
+	build := max(staged.Build, published.Build) + 1
+	pageFile := ""
+	if dir := cfg.cacheDir(); dir != "" && program() != "" {
+		// one record file per output folder
+		sum := sha256.Sum256([]byte(out))
+		pageFile = filepath.Join(dir, "pages-"+hex.EncodeToString(sum[:8])+".v1.gob")
+		in.Pages = site.LoadPageCache(pageFile, program(), staged, published)
+		build = in.Pages.Build
 	}
 	o, err := site.Render(ctx, in, tmp)
 	if err != nil {
 		site.Discard(tmp, out)
 		return nil, err
 	}
-	phase("render", t)
+	name := "render"
+	if o.Kept+o.Copied > 0 {
+		name = fmt.Sprintf("render (%d report pages unchanged, %d of them copied)", o.Kept+o.Copied, o.Copied)
+	}
+	phase(name, t)
 	t = time.Now()
-	if err := site.Publish(tmp, out); err != nil {
+	if err := site.Publish(tmp, out, build, o.Written); err != nil {
 		site.Discard(tmp, out)
 		return nil, err
+	}
+	if pageFile != "" {
+		// Only a published site's records are saved: a later build
+		// trusts them for the folders this one leaves.
+		_ = in.Pages.Save(pageFile)
 	}
 	phase("publish", t)
 	diags := append([]report.Diagnostic(nil), set.Errors...)

@@ -63,6 +63,11 @@ type Report struct {
 	// Git is filled in by the generator from the history engine; nil
 	// when history is unavailable.
 	Git *Git
+
+	// Sum is the SHA-256 of the file as read, set by the generator: a
+	// later build that reads the same bytes reuses what it knows of
+	// them. Zero when unknown.
+	Sum [32]byte
 }
 
 // Impact is what the incident cost.

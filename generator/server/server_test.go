@@ -39,7 +39,7 @@ func TestServe(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- Serve(ctx, Config{
-			Build: generator.Config{Site: site, NoHistory: true},
+			Build: generator.Config{Site: site, NoHistory: true, CacheDir: t.TempDir()},
 			Addr:  "127.0.0.1:0",
 			Ready: func(u string) { urls <- u },
 		})

@@ -32,64 +32,92 @@ func newLinker(root string, entries []*Entry) *linker {
 
 // forReport returns the link resolver for one report's body and a
 // function listing the files to copy beside its page (its attachments
-// and every file its body links to inside its folder).
-func (l *linker) forReport(e *Entry, diag func(report.Diagnostic)) (markdown.Links, func() []fileCopy) {
-	dir := path.Dir(e.Path)
-	seen := map[string]bool{}
+// and every file its body links to inside its folder). Every
+// destination it resolves is reported to seen, for the page cache.
+func (l *linker) forReport(e *Entry, diag func(report.Diagnostic), seen func(dest, out string, broken bool)) (markdown.Links, func() []fileCopy) {
+	added := map[string]bool{}
 	var copies []fileCopy
-	add := func(rel string) bool {
-		// rel is relative to the report's folder and must stay inside it.
-		clean := path.Clean(rel)
-		if clean == "." || strings.HasPrefix(clean, "../") || clean == ".." || path.IsAbs(rel) {
-			return false
+	add := func(c fileCopy) {
+		if !added[c.dst] {
+			added[c.dst] = true
+			copies = append(copies, c)
 		}
-		src, ok := SafeFile(l.root, path.Join(dir, clean))
-		if !ok {
-			return false
-		}
-		if !seen[clean] {
-			seen[clean] = true
-			copies = append(copies, fileCopy{src: src, dst: clean})
-		}
-		return true
 	}
 	for _, a := range e.Report.Attachments {
-		if !add(a) {
+		c, ok := l.beside(e, a)
+		if !ok {
 			diag(report.Diagnostic{Path: e.Path, Line: lineOf(e, "attachments"), Severity: "warning", Rule: "attachment",
 				Message: "attachment " + a + " is not a file inside the report's folder; not published"})
+			continue
 		}
+		add(c)
 	}
 	resolve := func(dest string) string {
-		u, err := url.Parse(dest)
-		if err != nil || u.Path == "" {
-			return dest
+		out, c, broken := l.resolve(e, dest)
+		if c.src != "" {
+			add(c)
 		}
-		p, err := url.PathUnescape(u.Path)
-		if err != nil {
-			return dest
+		if broken {
+			diag(report.Diagnostic{Path: e.Path, Line: e.BodyLine, Severity: "warning", Rule: "broken-link",
+				Message: "link to " + dest + " does not lead to a published report or a file beside this report"})
 		}
-		frag := ""
-		if u.Fragment != "" {
-			frag = "#" + u.EscapedFragment()
+		if seen != nil {
+			seen(dest, out, broken)
 		}
-		target := path.Clean(path.Join(dir, p))
-		if other, ok := l.byPath[target]; ok {
-			return relFrom(e.URL, other.URL) + frag
-		}
-		rel := strings.TrimPrefix(target, dir+"/")
-		if rel != target && !strings.EqualFold(path.Ext(rel), ".md") && add(rel) {
-			return dest
-		}
-		diag(report.Diagnostic{Path: e.Path, Line: e.BodyLine, Severity: "warning", Rule: "broken-link",
-			Message: "link to " + dest + " does not lead to a published report or a file beside this report"})
-		// A Markdown file that is not a published report may be an
-		// internal one: its name must not reach the page.
-		if strings.EqualFold(path.Ext(target), ".md") {
-			return "#"
-		}
-		return dest
+		return out
 	}
 	return resolve, func() []fileCopy { return copies }
+}
+
+// beside is the file rel (relative to the report's folder) to copy next
+// to its page, when it is a regular file inside that folder reached
+// without a symbolic link.
+func (l *linker) beside(e *Entry, rel string) (fileCopy, bool) {
+	clean := path.Clean(rel)
+	if clean == "." || strings.HasPrefix(clean, "../") || clean == ".." || path.IsAbs(rel) {
+		return fileCopy{}, false
+	}
+	src, ok := SafeFile(l.root, path.Join(path.Dir(e.Path), clean))
+	if !ok {
+		return fileCopy{}, false
+	}
+	return fileCopy{src: src, dst: clean}, true
+}
+
+// resolve rewrites one link destination of a report's body: a link to
+// another report's file leads to its page, a link to a file beside the
+// report stays and the file is copied (c), anything else relative is
+// broken.
+func (l *linker) resolve(e *Entry, dest string) (out string, c fileCopy, broken bool) {
+	u, err := url.Parse(dest)
+	if err != nil || u.Path == "" {
+		return dest, c, false
+	}
+	p, err := url.PathUnescape(u.Path)
+	if err != nil {
+		return dest, c, false
+	}
+	frag := ""
+	if u.Fragment != "" {
+		frag = "#" + u.EscapedFragment()
+	}
+	dir := path.Dir(e.Path)
+	target := path.Clean(path.Join(dir, p))
+	if other, ok := l.byPath[target]; ok {
+		return relFrom(e.URL, other.URL) + frag, c, false
+	}
+	rel := strings.TrimPrefix(target, dir+"/")
+	if rel != target && !strings.EqualFold(path.Ext(rel), ".md") {
+		if c, ok := l.beside(e, rel); ok {
+			return dest, c, false
+		}
+	}
+	// A Markdown file that is not a published report may be an internal
+	// one: its name must not reach the page.
+	if strings.EqualFold(path.Ext(target), ".md") {
+		return "#", c, true
+	}
+	return dest, c, true
 }
 
 func lineOf(e *Entry, key string) int {

@@ -262,7 +262,7 @@ func reportMain(p *Page, icons map[string]string) string {
 	b.w(" · ")
 	b.esc(e.ID)
 	b.w(` · site generated <time datetime="`)
-	b.esc(ISO(p.Site.Generated))
+	b.esc(Day(p.Site.Generated))
 	b.w(`">`)
 	b.esc(Day(p.Site.Generated))
 	b.w("</time></p>\n  <h1 id=\"report-title\">")

@@ -1,7 +1,7 @@
 package site
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +21,26 @@ type writer struct {
 	// dirs are the folders known to exist: a report page's folder is
 	// made with one system call, not MkdirAll's stat of every parent.
 	dirs sync.Map
+
+	mu      sync.Mutex
+	written map[string]bool // every file of the site, as slash paths
+}
+
+// done records rel as a file of the site this build makes.
+func (w *writer) done(rel string) {
+	w.mu.Lock()
+	if w.written == nil {
+		w.written = map[string]bool{}
+	}
+	w.written[rel] = true
+	w.mu.Unlock()
+}
+
+// Written is every file of the site, written or kept.
+func (w *writer) Written() map[string]bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.written
 }
 
 // mkdir makes sure the folder dir (absolute, inside w.dir) exists.
@@ -42,14 +62,43 @@ func (w *writer) mkdir(dir string) error {
 	return nil
 }
 
+// buffers hold pages on their way to their files: a dashboard page is
+// tens of megabytes on a large site, so pages are streamed, not built
+// whole in memory.
+var buffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
+
 func (w *writer) page(tpl *Templates, p *Page) error {
-	var buf bytes.Buffer
-	buf.Grow(32 << 10)
-	if err := tpl.Execute(&buf, p.Kind, p); err != nil {
-		return fmt.Errorf("render %sindex.html: %w", p.Path, err)
+	rel := path.Join(p.Path, "index.html")
+	dst, err := w.target(rel)
+	if err != nil {
+		return err
+	}
+	if err := w.mkdir(filepath.Dir(dst)); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	f, err := os.Create(dst)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	bw := buffers.Get().(*bufio.Writer)
+	bw.Reset(f)
+	err = tpl.Execute(bw, p.Kind, p)
+	if err != nil {
+		err = fmt.Errorf("render %s: %w", rel, err)
+	} else if err = bw.Flush(); err != nil {
+		err = fmt.Errorf("write %s: %w", rel, err)
+	}
+	bw.Reset(nil)
+	buffers.Put(bw)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("write %s: %w", rel, cerr)
+	}
+	if err != nil {
+		return err
 	}
 	w.pages.Add(1)
-	return w.file(path.Join(p.Path, "index.html"), buf.Bytes())
+	w.done(w.rel(dst))
+	return nil
 }
 
 // file writes rel (slash path) under the output folder. rel comes from
@@ -66,7 +115,13 @@ func (w *writer) file(rel string, data []byte) error {
 	if err := os.WriteFile(dst, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
+	w.done(w.rel(dst))
 	return nil
+}
+
+// rel is the slash path of dst, a path target returned, in the site.
+func (w *writer) rel(dst string) string {
+	return filepath.ToSlash(dst[len(w.dir)+1:])
 }
 
 func (w *writer) target(rel string) (string, error) {
@@ -98,7 +153,11 @@ func (w *writer) copyFile(src, rel string) error {
 		out.Close()
 		return err
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return err
+	}
+	w.done(w.rel(dst))
+	return nil
 }
 
 // static copies the theme's static/ tree to assets/.

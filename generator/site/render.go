@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -35,6 +36,9 @@ type Input struct {
 	Public  bool
 	Theme   fs.FS // layouts/ and static/
 	Workers int
+	// Pages lets the build reuse report pages of earlier builds; nil
+	// renders every page.
+	Pages *PageCache
 
 	templatesOnly bool // execute every page from its template (tests)
 }
@@ -43,6 +47,11 @@ type Input struct {
 type Output struct {
 	Pages       int
 	Diagnostics []report.Diagnostic
+	// Written is every file of the site (slash paths), for Publish.
+	Written map[string]bool
+	// Kept and Copied count the report pages reused from the folder
+	// rendered into and from the published site.
+	Kept, Copied int
 }
 
 // Render writes the whole site into dir, which must exist; files of an
@@ -77,7 +86,12 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		Public:        in.Public,
 		Years:         years(entries),
 	}
-	w := &writer{dir: dir}
+	w := &writer{dir: filepath.Clean(dir)}
+	cache := in.Pages
+	var siteKey [32]byte
+	if cache.enabled() {
+		siteKey = cache.siteKey(in, today)
+	}
 	out := &Output{}
 	var diagMu sync.Mutex
 	addDiag := func(d report.Diagnostic) {
@@ -114,9 +128,20 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
+			diag, seen := addDiag, func(string, string, bool) {}
+			var rec *pageRecord
+			if cache.enabled() && e.Sum != ([32]byte{}) {
+				key := pageKey(siteKey, e)
+				if cache.reuse(w, links, e, key, addDiag) {
+					return nil
+				}
+				rec = cache.record(e, key)
+				diag = func(d report.Diagnostic) { rec.Diags = append(rec.Diags, d); addDiag(d) }
+				seen = func(dest, out string, broken bool) { rec.Links = append(rec.Links, linkDep{dest, out, broken}) }
+			}
 			p := page("report", e.URL, e.ID+": "+e.Title, "incidents")
 			p.Report = e
-			resolver, copies := links.forReport(e, addDiag)
+			resolver, copies := links.forReport(e, diag, seen)
 			doc, err := markdown.Render(e.Body, markdown.Options{Links: resolver, DropTitle: true})
 			if err != nil {
 				return fmt.Errorf("%s: render markdown: %w", e.Path, err)
@@ -127,8 +152,13 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			}
 			for _, c := range copies() {
 				if err := w.copyFile(c.src, path.Join(e.URL, c.dst)); err != nil {
-					addDiag(report.Diagnostic{Path: e.Path, Line: 1, Severity: "warning", Rule: "attachment", Message: err.Error()})
+					diag(report.Diagnostic{Path: e.Path, Line: 1, Severity: "warning", Rule: "attachment", Message: err.Error()})
+				} else if rec != nil {
+					rec.copied(c.src, c.dst)
 				}
+			}
+			if rec != nil {
+				cache.store(e.URL, rec)
 			}
 			return nil
 		})
@@ -241,6 +271,8 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return nil, err
 	}
 	out.Pages = int(w.pages.Load())
+	out.Written = w.Written()
+	out.Kept, out.Copied = cache.reused()
 	return out, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -81,26 +82,57 @@ func Guard(out, root, reports string, force bool) error {
 }
 
 func readManifest(p string) (map[string]bool, error) {
+	_, known, err := manifest(p)
+	return known, err
+}
+
+// buildLine starts the manifest: the number of the build that wrote the
+// folder, which the page cache compares with its records.
+const buildLine = "# hindsight build "
+
+// manifest reads a manifest: the build number (0 when unknown) and the
+// files. A missing manifest lists nothing.
+func manifest(p string) (int, map[string]bool, error) {
 	b, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]bool{}, nil
+		return 0, map[string]bool{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("output manifest: %w", err)
+		return 0, nil, fmt.Errorf("output manifest: %w", err)
 	}
+	build := 0
 	known := map[string]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
-		if l := sc.Text(); l != "" {
+		l := sc.Text()
+		if n, ok := strings.CutPrefix(l, buildLine); ok {
+			build, _ = strconv.Atoi(n)
+			continue
+		}
+		if l != "" && !strings.HasPrefix(l, "#") {
 			known[l] = true
 		}
 	}
-	return known, nil
+	return build, known, nil
 }
 
-// stamp is the file Stage writes first into the folder a build renders
-// into: every file older than it is left over from an earlier build.
-const stamp = ".hindsight-stamp"
+// Site is a folder holding a complete site: which build wrote it and
+// its files.
+type Site struct {
+	Dir   string
+	Build int // 0 when unknown
+	Files map[string]bool
+}
+
+// ReadSite reads what the manifest of the site in dir says of it; a
+// folder without one holds no known files.
+func ReadSite(dir string) *Site {
+	build, files, err := manifest(filepath.Join(dir, Manifest))
+	if err != nil {
+		build, files = 0, map[string]bool{}
+	}
+	return &Site{Dir: dir, Build: build, Files: files}
+}
 
 func split(out string) (parent, base string) {
 	parent, base = filepath.Split(filepath.Clean(out))
@@ -114,8 +146,26 @@ func split(out string) (parent, base string) {
 // final swap is a rename on one file system. It reuses the site before
 // the previous one, which Publish keeps as .<out>.next: on many file
 // systems creating files and folders costs ten times more than
-// overwriting them. Publish removes what the build did not write again.
-func Stage(out string) (string, error) {
+// overwriting them, and a page that has not changed since need not be
+// written at all. The result tells which of that site's files are still
+// there as it wrote them; Publish removes what the build did not write
+// or keep.
+func Stage(out string) (*Site, error) {
+	st, err := stage(out)
+	if err != nil {
+		return nil, err
+	}
+	// Once a build starts writing, the files no longer match the
+	// manifest: it goes before anything else, so a build that fails
+	// leaves a folder the next one trusts for nothing.
+	site := ReadSite(st)
+	if err := os.Remove(filepath.Join(st, Manifest)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		site.Build, site.Files = 0, map[string]bool{}
+	}
+	return site, nil
+}
+
+func stage(out string) (string, error) {
 	parent, base := split(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return "", fmt.Errorf("output folder: %w", err)
@@ -143,9 +193,6 @@ func Stage(out string) (string, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return "", fmt.Errorf("output folder: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(tmp, stamp), nil, 0o644); err != nil {
-		return "", fmt.Errorf("output folder: %w", err)
-	}
 	return tmp, nil
 }
 
@@ -159,17 +206,13 @@ func Discard(tmp, out string) {
 	}
 }
 
-// Publish removes what an earlier build left in tmp, writes the manifest
-// and swaps tmp in for out. Until the swap the previous site stays
-// whole; the swap is one atomic exchange where the system has one.
-func Publish(tmp, out string) error {
-	st, err := os.Stat(filepath.Join(tmp, stamp))
-	if err != nil {
-		return fmt.Errorf("publish: %w", err)
-	}
-	since := st.ModTime()
+// Publish removes from tmp every file of an earlier build that this one
+// (number build) did not write or keep, writes the manifest and swaps
+// tmp in for out. Until the swap the previous site stays whole; the swap
+// is one atomic exchange where the system has one.
+func Publish(tmp, out string, build int, written map[string]bool) error {
 	var files, emptied []string
-	err = filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -178,14 +221,7 @@ func Publish(tmp, out string) error {
 		}
 		rel, _ := filepath.Rel(tmp, p)
 		rel = filepath.ToSlash(rel)
-		if rel == stamp || rel == Manifest {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if info.ModTime().Before(since) {
+		if !written[rel] {
 			emptied = append(emptied, filepath.Dir(p))
 			return os.Remove(p)
 		}
@@ -206,9 +242,9 @@ func Publish(tmp, out string) error {
 			d = filepath.Dir(d)
 		}
 	}
-	os.Remove(filepath.Join(tmp, stamp))
 	sort.Strings(files)
-	if err := os.WriteFile(filepath.Join(tmp, Manifest), []byte(strings.Join(files, "\n")+"\n"), 0o644); err != nil {
+	list := buildLine + strconv.Itoa(build) + "\n" + strings.Join(files, "\n") + "\n"
+	if err := os.WriteFile(filepath.Join(tmp, Manifest), []byte(list), 0o644); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	parent, base := split(out)

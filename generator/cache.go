@@ -1,0 +1,150 @@
+package generator
+
+import (
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/hindsight-docs/hindsight/generator/report"
+)
+
+// A build keeps what it computed in the cache folder (see Config.CacheDir)
+// so the next one redoes only what changed: parsed reports by content,
+// rendered report pages by their inputs (site.PageCache), action-item
+// states by blob, and the history by commit. Every cache is keyed by the
+// program that wrote it too, so a new hindsight never trusts an older
+// one's results.
+
+var programOnce = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	st, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s\x00%d\x00%d", exe, st.Size(), st.ModTime().UnixNano())
+})
+
+// program identifies the running executable; "" when it cannot be
+// known, and then nothing is cached.
+func program() string { return programOnce() }
+
+// parsedFile is the parse cache's file name.
+const parsedFile = "reports.v1.gob"
+
+// parsed is the parse cache: reports as report.Parse returned them,
+// before history and cross-checks added to them.
+type parsed struct {
+	Key     string // program and parse options
+	Reports map[string]cached
+}
+
+// cached is a report as gob keeps it. Gob leaves out zero values, even
+// behind pointers, so "data_loss: false" would come back as not stated
+// and an empty meeting as none; Set remembers which pointers were there.
+type cached struct {
+	R   *report.Report
+	Set uint16
+}
+
+// optional calls f with each optional field of r: whether it is there,
+// and a function that puts a zero value there.
+func optional(r *report.Report, f func(bit int, there bool, zero func())) {
+	im, sec := &r.Impact, &r.Security
+	f(0, im.Users != nil, func() { im.Users = new(int) })
+	f(1, im.Revenue != nil, func() { im.Revenue = new(float64) })
+	for i, b := range []**bool{&im.DataLoss, &im.DataExposure, &sec.Incident, &sec.PII, &sec.PaymentData, &sec.RegulatoryNotification} {
+		f(2+i, *b != nil, func() { *b = new(bool) })
+	}
+	f(8, r.Meeting != nil, func() { r.Meeting = &report.Meeting{} })
+}
+
+func pack(r *report.Report) cached {
+	c := cached{R: r}
+	optional(r, func(bit int, there bool, _ func()) {
+		if there {
+			c.Set |= 1 << bit
+		}
+	})
+	return c
+}
+
+func (c cached) unpack() *report.Report {
+	optional(c.R, func(bit int, there bool, zero func()) {
+		if c.Set&(1<<bit) != 0 && !there {
+			zero()
+		}
+	})
+	return c.R
+}
+
+// parseKey is what, besides a file's bytes and path, decides what
+// report.Parse returns.
+func parseKey(cfg Config) string {
+	if program() == "" {
+		return ""
+	}
+	site, _ := json.Marshal(cfg.Site)
+	sum := sha256.Sum256([]byte(program() + "\x00" + string(site) + "\x00" + cfg.Site.Location.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// loadParsed reads the parse cache; nil when there is none for key.
+func loadParsed(dir, key string) map[string]cached {
+	if dir == "" || key == "" {
+		return nil
+	}
+	f, err := os.Open(filepath.Join(dir, parsedFile))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var c parsed
+	if err := gob.NewDecoder(f).Decode(&c); err != nil || c.Key != key {
+		return nil
+	}
+	return c.Reports
+}
+
+// snapshot copies what later steps of a build change in a parsed
+// report, so it can be saved while the build goes on.
+func snapshot(r *report.Report) *report.Report {
+	c := *r
+	c.ActionItems = slices.Clone(r.ActionItems)
+	c.Diagnostics = slices.Clone(r.Diagnostics)
+	c.Git = nil
+	return &c
+}
+
+// saveParsed writes the parse cache atomically; a failure only costs
+// the next build some parsing.
+func saveParsed(dir, key string, rs map[string]cached) {
+	if dir == "" || key == "" {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	f, err := os.CreateTemp(dir, parsedFile+".tmp-*")
+	if err != nil {
+		return
+	}
+	err = gob.NewEncoder(f).Encode(parsed{Key: key, Reports: rs})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, parsedFile))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+}

@@ -1,0 +1,150 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hindsight-docs/hindsight/generator/config"
+	"github.com/hindsight-docs/hindsight/generator/site"
+)
+
+// TestIncrementalBuilds changes a repository step by step and builds it
+// each time twice: with the caches of the earlier builds (which keep or
+// copy unchanged report pages) and from nothing. The two sites must be
+// the same, file for file, and the cached build must reuse pages.
+func TestIncrementalBuilds(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	root := fixture(t)
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Ana", "GIT_AUTHOR_EMAIL=ana@example.com", "GIT_COMMITTER_NAME=Ana",
+			"GIT_COMMITTER_EMAIL=ana@example.com", "GIT_AUTHOR_DATE=2025-10-10T10:00:00Z", "GIT_COMMITTER_DATE=2025-10-10T10:00:00Z")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	git("add", "-A")
+	git("commit", "-qm", "reports")
+	reports := filepath.Join(root, "docs/incident-reports/2025")
+	edit := func(name, old, new string) {
+		t.Helper()
+		p := filepath.Join(reports, name)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte(old)) {
+			t.Fatalf("%s does not contain %q", name, old)
+		}
+		if err := os.WriteFile(p, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	now := time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC)
+	build := func(cacheDir, out string) *Result {
+		t.Helper()
+		s, err := config.Load(root, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Build(context.Background(), Config{Site: s, Out: out, Now: now, CacheDir: cacheDir, KeepGoing: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	build(cache, out)
+	steps := []struct {
+		name   string
+		change func()
+		reuse  bool // some report page is kept or copied
+	}{
+		{"nothing", func() {}, true},
+		{"nothing again", func() {}, true},
+		{"title of a related report", func() {
+			edit("INC-2025-09-30-002-tours-lock.md", "title: Tours table locked by a migration", "title: Tours table locked")
+		}, true},
+		{"commit", func() { git("commit", "-qam", "shorter title") }, true},
+		{"attachment removed", func() { os.Remove(filepath.Join(reports, "rollback.sql")) }, true},
+		{"attachment back", func() { os.WriteFile(filepath.Join(reports, "rollback.sql"), []byte("select 2;\n"), 0o644) }, true},
+		{"linked report renamed", func() {
+			os.Rename(filepath.Join(reports, "INC-2025-09-30-002-tours-lock.md"), filepath.Join(reports, "tours.md"))
+		}, true},
+		{"action item closed", func() {
+			edit("INC-2025-10-08-001-booking-outage.md", "status: open", "status: done")
+			git("add", "-A")
+			git("commit", "-qm", "close an item")
+		}, true},
+		{"another day", func() { now = now.AddDate(0, 0, 40) }, false},
+		{"same day again", func() {}, true},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			st.change()
+			res := build(cache, out)
+			fresh := filepath.Join(t.TempDir(), "site")
+			want := build("-", fresh)
+			if diff := cmp.Diff(want.Diagnostics, res.Diagnostics); diff != "" {
+				t.Errorf("diagnostics differ (-fresh +cached):\n%s", diff)
+			}
+			sameTree(t, fresh, out)
+			reused := strings.Contains(res.Timings(), "unchanged")
+			if reused != st.reuse {
+				t.Errorf("pages reused: %v, want %v (%s)", reused, st.reuse, res.Timings())
+			}
+		})
+	}
+}
+
+// sameTree compares two sites file by file, manifests aside (they name
+// the build that wrote them).
+func sameTree(t *testing.T, want, got string) {
+	t.Helper()
+	files := func(dir string) map[string][]byte {
+		m := map[string][]byte{}
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || d.Name() == site.Manifest {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(dir, p)
+			m[filepath.ToSlash(rel)] = b
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	w, g := files(want), files(got)
+	for name, b := range w {
+		gb, ok := g[name]
+		if !ok {
+			t.Errorf("%s missing", name)
+			continue
+		}
+		if !bytes.Equal(b, gb) {
+			t.Errorf("%s differs (-fresh +cached):\n%s", name, cmp.Diff(string(b), string(gb)))
+		}
+	}
+	for name := range g {
+		if _, ok := w[name]; !ok {
+			t.Errorf("%s should not be there", name)
+		}
+	}
+}

@@ -1,0 +1,338 @@
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/json"
+	"hash"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hindsight-docs/hindsight/generator/report"
+)
+
+// PageCache lets a build keep the report pages an earlier build wrote
+// when nothing they show has changed: each page's record holds a digest
+// of its inputs (the report file's bytes, its git facts, closing dates,
+// diagnostics, links from and to other reports, and for the whole site
+// the program, theme, config and today's date), what its body's links
+// resolved to, the files copied beside it, and the build that first
+// wrote it so. Every site folder's manifest names the build that wrote
+// it, so a build knows which of those files are still as a record says:
+// the folder it renders into (the site before the previous one) keeps
+// them untouched, the published site lends them, and only the rest are
+// rendered.
+type PageCache struct {
+	// Program identifies the hindsight that renders; "" disables the
+	// cache, as does a nil *PageCache.
+	Program string
+	// Build is this build's number, Staged the folder it renders into
+	// and Published the site it replaces (each as its manifest says).
+	Build     int
+	Staged    *Site
+	Published *Site
+
+	last int // the build the records are from
+	old  map[string]*pageRecord
+
+	mu   sync.Mutex
+	next map[string]*pageRecord
+
+	kept, copied sync.Map // page folders reused, for Output
+}
+
+type pageRecord struct {
+	Key    [32]byte
+	Since  int // the first build that wrote the page from these inputs
+	Links  []linkDep
+	Copies []copyDep
+	Diags  []report.Diagnostic
+}
+
+// linkDep is a link of the body and what it resolved to.
+type linkDep struct {
+	Dest, Out string
+	Broken    bool
+}
+
+// copyDep is a file copied beside the page, as it was.
+type copyDep struct {
+	Dst   string // relative to the page's folder
+	Size  int64
+	MTime int64
+}
+
+type pageFile struct {
+	Version int
+	Last    int
+	Pages   map[string]*pageRecord
+}
+
+const pageCacheVersion = 1
+
+// LoadPageCache reads the records file (an empty cache when there is
+// none) for a build that renders into staged and replaces published.
+func LoadPageCache(file, program string, staged, published *Site) *PageCache {
+	c := &PageCache{Program: program, Staged: staged, Published: published, next: map[string]*pageRecord{}}
+	var pf pageFile
+	if f, err := os.Open(file); err == nil {
+		if gob.NewDecoder(f).Decode(&pf) == nil && pf.Version == pageCacheVersion {
+			c.last, c.old = pf.Last, pf.Pages
+		}
+		f.Close()
+	}
+	c.Build = max(c.last, staged.Build, published.Build) + 1
+	return c
+}
+
+// Save writes this build's records atomically; call it once the site is
+// published.
+func (c *PageCache) Save(file string) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	err = gob.NewEncoder(f).Encode(pageFile{Version: pageCacheVersion, Last: c.Build, Pages: c.next})
+	c.mu.Unlock()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), file)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+func (c *PageCache) enabled() bool { return c != nil && c.Program != "" }
+
+// siteKey digests what every report page depends on besides its report.
+func (c *PageCache) siteKey(in Input, today time.Time) [32]byte {
+	h := sha256.New()
+	str := func(s string) { writeStr(h, s) }
+	str(c.Program)
+	str("report-page/1")
+	cfg, _ := json.Marshal(in.Config)
+	h.Write(cfg)
+	str(Day(today))
+	str(Day(in.Now))
+	if in.Public {
+		str("public")
+	}
+	// The theme's layouts: a page renders through all of them.
+	var names []string
+	_ = fs.WalkDir(in.Theme, "layouts", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, p)
+		}
+		return nil
+	})
+	sort.Strings(names)
+	for _, n := range names {
+		b, _ := fs.ReadFile(in.Theme, n)
+		str(n)
+		str(string(b))
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// pageKey digests what one report page shows beyond its file's bytes.
+func pageKey(site [32]byte, e *Entry) [32]byte {
+	h := sha256.New()
+	h.Write(site[:])
+	h.Write(e.Sum[:])
+	str := func(s string) { writeStr(h, s) }
+	tm := func(t time.Time) {
+		_, off := t.Zone()
+		writeInt(h, t.UnixNano())
+		writeInt(h, int64(off))
+	}
+	str(e.URL)
+	if g := e.Git; g != nil {
+		str("git")
+		tm(g.Created)
+		tm(g.Updated)
+		writeInt(h, int64(g.Revisions))
+		for _, a := range g.Authors {
+			str(a)
+		}
+		str("")
+		for _, b := range []bool{g.Uncommitted, g.Modified, g.Shallow} {
+			if b {
+				str("1")
+			} else {
+				str("0")
+			}
+		}
+		for _, r := range g.History {
+			str(r.Commit)
+			tm(r.Date)
+			str(r.Author)
+			str(r.Subject)
+		}
+	}
+	str("closed")
+	for _, a := range e.ActionItems {
+		tm(a.Closed)
+	}
+	str("diagnostics")
+	for _, d := range e.Diagnostics {
+		str(d.Path)
+		writeInt(h, int64(d.Line))
+		str(d.Severity)
+		str(d.Rule)
+		str(d.Message)
+	}
+	for _, ls := range [][]Link{e.RelatedLinks, e.ReferredBy} {
+		str("links")
+		for _, l := range ls {
+			str(l.Title)
+			str(l.URL)
+			if l.Missing {
+				str("missing")
+			}
+		}
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+func writeStr(h hash.Hash, s string) {
+	writeInt(h, int64(len(s)))
+	h.Write([]byte(s))
+}
+
+func writeInt(h hash.Hash, n int64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(n))
+	h.Write(b[:])
+}
+
+// reuse keeps or copies e's page and the files beside it when a record
+// says an earlier build wrote them from the same inputs; it reports
+// whether it did.
+func (c *PageCache) reuse(w *writer, l *linker, e *Entry, key [32]byte, diag func(report.Diagnostic)) bool {
+	old := c.old[e.URL]
+	if old == nil || old.Key != key {
+		return false
+	}
+	for _, d := range old.Links {
+		if out, _, broken := l.resolve(e, d.Dest); out != d.Out || broken != d.Broken {
+			return false
+		}
+	}
+	copied := map[string]bool{}
+	for _, cp := range old.Copies {
+		copied[cp.Dst] = true
+	}
+	for _, a := range e.Report.Attachments {
+		// an attachment that was missing may be there now
+		if c, ok := l.beside(e, a); ok && !copied[c.dst] {
+			return false
+		}
+	}
+	files := []string{e.URL + "index.html"}
+	for _, cp := range old.Copies {
+		fc, ok := l.beside(e, cp.Dst)
+		if !ok {
+			return false
+		}
+		st, err := os.Lstat(fc.src)
+		if err != nil || st.Size() != cp.Size || st.ModTime().UnixNano() != cp.MTime {
+			return false
+		}
+		files = append(files, path.Join(e.URL, cp.Dst))
+	}
+	// A folder holds the page as recorded when the build that wrote it
+	// lies between the first with these inputs and the last recorded.
+	holds := func(s *Site) bool {
+		if s == nil || s.Build < old.Since || s.Build > c.last {
+			return false
+		}
+		for _, f := range files {
+			if !s.Files[f] {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case holds(c.Staged):
+		for _, f := range files {
+			if _, err := os.Lstat(filepath.Join(c.Staged.Dir, filepath.FromSlash(f))); err != nil {
+				return false
+			}
+		}
+		for _, f := range files {
+			w.done(f)
+		}
+		c.kept.Store(e.URL, true)
+	case holds(c.Published):
+		for _, f := range files {
+			b, err := os.ReadFile(filepath.Join(c.Published.Dir, filepath.FromSlash(f)))
+			if err != nil {
+				return false
+			}
+			if err := w.file(f, b); err != nil {
+				return false
+			}
+		}
+		c.copied.Store(e.URL, true)
+	default:
+		return false
+	}
+	for _, d := range old.Diags {
+		diag(d)
+	}
+	c.store(e.URL, old)
+	w.pages.Add(1)
+	return true
+}
+
+// record starts the record of a page being rendered from key.
+func (c *PageCache) record(e *Entry, key [32]byte) *pageRecord {
+	r := &pageRecord{Key: key, Since: c.Build}
+	if old := c.old[e.URL]; old != nil && old.Key == key {
+		r.Since = old.Since
+	}
+	return r
+}
+
+// copied notes a file copied beside a page.
+func (r *pageRecord) copied(src, dst string) {
+	if st, err := os.Lstat(src); err == nil {
+		r.Copies = append(r.Copies, copyDep{Dst: dst, Size: st.Size(), MTime: st.ModTime().UnixNano()})
+	}
+}
+
+func (c *PageCache) store(url string, r *pageRecord) {
+	c.mu.Lock()
+	c.next[url] = r
+	c.mu.Unlock()
+}
+
+// reused counts the pages kept in place and copied from the published
+// site.
+func (c *PageCache) reused() (kept, copied int) {
+	if c == nil {
+		return 0, 0
+	}
+	c.kept.Range(func(any, any) bool { kept++; return true })
+	c.copied.Range(func(any, any) bool { copied++; return true })
+	return kept, copied
+}
