@@ -3,6 +3,9 @@ package site
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -58,4 +61,53 @@ func BenchmarkRender(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkDashboards renders the reports of the benchmark corpus (see
+// scripts/bench.sh; HINDSIGHT_BENCH_REPORTS picks its size, 1,000 by
+// default) with and without the dashboards (action items, owners,
+// metrics, services and tags, action exports), to tell what they add.
+func BenchmarkDashboards(b *testing.B) {
+	n := 1000
+	if s := os.Getenv("HINDSIGHT_BENCH_REPORTS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	dir := filepath.Join(os.TempDir(), "hindsight-corpus-"+strconv.Itoa(n))
+	files, _ := filepath.Glob(filepath.Join(dir, "docs/incident-reports/*/*.md"))
+	if len(files) == 0 {
+		b.Skipf("no corpus in %s: run go test -bench Build ./generator/ first", dir)
+	}
+	cfg, err := config.Load(dir, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var rs []*report.Report
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rel, _ := filepath.Rel(dir, f)
+		r, err := report.Parse(filepath.ToSlash(rel), data, report.Options{Zones: report.Zones{Location: cfg.Location, Offsets: cfg.Offsets}, Severities: cfg.Severities})
+		if err != nil {
+			continue
+		}
+		rs = append(rs, r)
+	}
+	in := Input{Config: cfg, Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), Theme: themes.Default(), Reports: rs}
+	for _, with := range []bool{true, false} {
+		name := "with-dashboards"
+		if !with {
+			name = "without-dashboards"
+		}
+		b.Run(name, func(b *testing.B) {
+			in.noDashboards = !with
+			out := b.TempDir() // rewritten in place, as builds reuse their folder
+			for b.Loop() {
+				if _, err := Render(context.Background(), in, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

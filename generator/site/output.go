@@ -48,6 +48,12 @@ func (w *writer) mkdir(dir string) error {
 	if _, ok := w.dirs.Load(dir); ok {
 		return nil
 	}
+	// Mostly the folder is there from an earlier build; a look costs
+	// less than a mkdir, which locks the parent folder.
+	if st, err := os.Lstat(dir); err == nil && st.IsDir() {
+		w.dirs.Store(dir, true)
+		return nil
+	}
 	parent := filepath.Dir(dir)
 	if _, ok := w.dirs.Load(parent); !ok && parent != w.dir {
 		if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -76,7 +82,7 @@ func (w *writer) page(tpl *Templates, p *Page) error {
 	if err := w.mkdir(filepath.Dir(dst)); err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
-	f, err := os.Create(dst)
+	f, err := create(dst)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
@@ -112,11 +118,57 @@ func (w *writer) file(rel string, data []byte) error {
 	if err := w.mkdir(filepath.Dir(dst)); err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
+	f, err := create(dst)
+	if err == nil {
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
 	w.done(w.rel(dst))
 	return nil
+}
+
+// out is a file being written over an earlier build's. Truncating it
+// first, as os.Create does, makes the file system free its blocks and
+// allocate them again, which costs several times the write on the
+// build machines; so it is overwritten in place and cut to length at
+// the end.
+type out struct {
+	f      *os.File // not embedded: io.Copy must go through Write
+	old, n int64
+}
+
+func create(dst string) (*out, error) {
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	o := &out{f: f}
+	if st, err := f.Stat(); err == nil {
+		o.old = st.Size()
+	}
+	return o, nil
+}
+
+func (o *out) Write(b []byte) (int, error) {
+	n, err := o.f.Write(b)
+	o.n += int64(n)
+	return n, err
+}
+
+func (o *out) Close() error {
+	var err error
+	if o.n < o.old {
+		err = o.f.Truncate(o.n)
+	}
+	if cerr := o.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // rel is the slash path of dst, a path target returned, in the site.
@@ -145,7 +197,7 @@ func (w *writer) copyFile(src, rel string) error {
 	if err := w.mkdir(filepath.Dir(dst)); err != nil {
 		return err
 	}
-	out, err := os.Create(dst)
+	out, err := create(dst)
 	if err != nil {
 		return err
 	}

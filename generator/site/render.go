@@ -41,6 +41,7 @@ type Input struct {
 	Pages *PageCache
 
 	templatesOnly bool // execute every page from its template (tests)
+	noDashboards  bool // leave out the dashboards, to measure what they cost
 }
 
 // Output is what rendering produced.
@@ -105,23 +106,28 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	links := newLinker(in.Config.Root, entries)
 	// The dashboards group the entries once; their pages only read
 	// these groups.
-	board := newActionBoard(entries, info.Severities)
-	services, tags := newScopes(entries, info.Severities)
+	board, services, tags := &ActionBoard{}, &ScopeIndex{Kind: "service"}, &ScopeIndex{Kind: "tag"}
+	if !in.noDashboards {
+		board = newActionBoard(entries, info.Severities)
+		services, tags = newScopes(entries, info.Severities)
+	}
 	mopt := metrics.Options{Today: today, Location: loc, Severities: info.Severities, DeadlineHours: info.DeadlineHours}
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(in.Workers)
 	// The biggest dashboard pages go first, so they do not finish last.
-	g.Go(func() error {
-		p := page("actions", "actions/", "Action items", "actions")
-		p.Board = board
-		return w.page(tpl, p)
-	})
-	g.Go(func() error {
-		p := page("metrics", "metrics/", "Metrics", "metrics")
-		p.Metrics = newMetricsPage(entries, services, mopt, info.Currency)
-		return w.page(tpl, p)
-	})
+	if !in.noDashboards {
+		g.Go(func() error {
+			p := page("actions", "actions/", "Action items", "actions")
+			p.Board = board
+			return w.page(tpl, p)
+		})
+		g.Go(func() error {
+			p := page("metrics", "metrics/", "Metrics", "metrics")
+			p.Metrics = newMetricsPage(entries, services, mopt, info.Currency)
+			return w.page(tpl, p)
+		})
+	}
 	// Report pages: the bulk of the work, one task each.
 	for _, e := range entries {
 		g.Go(func() error {
@@ -186,38 +192,40 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			return w.page(tpl, p)
 		})
 	}
-	for _, o := range board.Owners {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			p := page("actions", o.URL, o.Name()+" · Action items", "actions")
-			p.Board = board.forOwner(o)
-			return w.page(tpl, p)
-		})
-	}
-	for _, idx := range []*ScopeIndex{services, tags} {
-		g.Go(func() error {
-			title, folder := "Services", "services/"
-			if idx.Kind == "tag" {
-				title, folder = "Tags", "tags/"
-			}
-			p := page("scopes", folder, title, "services")
-			p.Scopes = idx
-			return w.page(tpl, p)
-		})
-		for _, sc := range idx.Scopes {
+	if !in.noDashboards {
+		for _, o := range board.Owners {
 			g.Go(func() error {
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				// a copy: the index page reads the shared scope meanwhile
-				c := *sc
-				c.KPIs = metrics.KPIs(reports(sc.Entries), mopt)
-				p := page("scope", sc.URL, sc.Name(), "services")
-				p.Scope = &c
+				p := page("actions", o.URL, o.Name()+" · Action items", "actions")
+				p.Board = board.forOwner(o)
 				return w.page(tpl, p)
 			})
+		}
+		for _, idx := range []*ScopeIndex{services, tags} {
+			g.Go(func() error {
+				title, folder := "Services", "services/"
+				if idx.Kind == "tag" {
+					title, folder = "Tags", "tags/"
+				}
+				p := page("scopes", folder, title, "services")
+				p.Scopes = idx
+				return w.page(tpl, p)
+			})
+			for _, sc := range idx.Scopes {
+				g.Go(func() error {
+					if err := gctx.Err(); err != nil {
+						return err
+					}
+					// a copy: the index page reads the shared scope meanwhile
+					c := *sc
+					c.KPIs = metrics.KPIs(reports(sc.Entries), mopt)
+					p := page("scope", sc.URL, sc.Name(), "services")
+					p.Scope = &c
+					return w.page(tpl, p)
+				})
+			}
 		}
 	}
 	g.Go(func() error {
@@ -307,22 +315,10 @@ func incidentRow(tpl *Templates, root string, e *Entry) (template.HTML, error) {
 
 // exports writes the action-item exports, the feed and the sitemap.
 func (w *writer) exports(entries []*Entry, info *Info, in Input, board *ActionBoard, services, tags *ScopeIndex) error {
-	as := export.Actions(reports(entries), info.Today, URL)
-	b, err := export.ActionsJSON(in.Now, as)
-	if err != nil {
-		return err
-	}
-	if err := w.file("data/actions.json", b); err != nil {
-		return err
-	}
-	if b, err = export.ActionsCSV(as); err != nil {
-		return err
-	}
-	if err := w.file("data/actions.csv", b); err != nil {
-		return err
-	}
-	if err := w.file("data/actions.ics", export.ActionsICS(info.Title, in.Now, in.Config.BaseURL, as)); err != nil {
-		return err
+	if !in.noDashboards {
+		if err := w.actionExports(entries, info, in); err != nil {
+			return err
+		}
 	}
 
 	feed := make([]export.FeedEntry, 0, min(len(entries), 50))
@@ -337,7 +333,8 @@ func (w *writer) exports(entries []*Entry, info *Info, in Input, board *ActionBo
 		}
 		feed = append(feed, fe)
 	}
-	if b, err = export.Atom(info.Title, in.Config.BaseURL, in.Now, feed); err != nil {
+	b, err := export.Atom(info.Title, in.Config.BaseURL, in.Now, feed)
+	if err != nil {
 		return err
 	}
 	if err := w.file("feed.xml", b); err != nil {
@@ -369,6 +366,25 @@ func (w *writer) exports(entries []*Entry, info *Info, in Input, board *ActionBo
 		return err
 	}
 	return w.file("sitemap.xml", b)
+}
+
+// actionExports writes data/actions.json, .csv and .ics.
+func (w *writer) actionExports(entries []*Entry, info *Info, in Input) error {
+	as := export.Actions(reports(entries), info.Today, URL)
+	b, err := export.ActionsJSON(in.Now, as)
+	if err != nil {
+		return err
+	}
+	if err := w.file("data/actions.json", b); err != nil {
+		return err
+	}
+	if b, err = export.ActionsCSV(as); err != nil {
+		return err
+	}
+	if err := w.file("data/actions.csv", b); err != nil {
+		return err
+	}
+	return w.file("data/actions.ics", export.ActionsICS(info.Title, in.Now, in.Config.BaseURL, as))
 }
 
 // summary is a report's one-line description for feeds.
