@@ -3,6 +3,7 @@ package generator
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -221,6 +222,42 @@ func BenchmarkBuild(b *testing.B) {
 		// mkcorpus renames a few reports onto each other at 10,000
 		if res.Reports < n-n/100 || res.Reports > n {
 			b.Fatalf("built %d reports, want %d", res.Reports, n)
+		}
+	}
+}
+
+// BenchmarkPreview is what the preview server does when a report of the
+// benchmark corpus is saved: it renders that report's page into the
+// built site (HINDSIGHT_BENCH_REPORTS changes the size).
+func BenchmarkPreview(b *testing.B) {
+	n := 1000
+	if s := os.Getenv("HINDSIGHT_BENCH_REPORTS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	root := corpus(b, n)
+	s, err := config.Load(root, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := Config{Site: s, Out: filepath.Join(b.TempDir(), "site"), Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), CacheDir: b.TempDir()}
+	res, err := Build(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	file := filepath.Join(root, filepath.FromSlash(res.Snapshot.in.Reports[len(res.Snapshot.in.Reports)/2].Path))
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.WriteFile(file, orig, 0o644) })
+	i := 0
+	for b.Loop() {
+		i++
+		if err := os.WriteFile(file, append(orig, fmt.Sprintf("\nEdit %d.\n", i)...), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if _, ok, err := Preview(context.Background(), res.Snapshot, []string{file}); err != nil || !ok {
+			b.Fatalf("preview: %v %v", ok, err)
 		}
 	}
 }

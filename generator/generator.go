@@ -58,6 +58,8 @@ type Result struct {
 	// Phases is where the time went, in order: for --timings and for
 	// telling which part of a slow build to look at.
 	Phases []Phase
+	// Snapshot is what the site was rendered from, for Preview.
+	Snapshot *Snapshot
 }
 
 // Phase is one step of a build and how long it took.
@@ -242,11 +244,7 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 		return nil, saved, fmt.Errorf("reports folder: %w", err)
 	}
 	sort.Strings(paths)
-	opt := report.Options{
-		Zones:             report.Zones{Location: cfg.Site.Location, Offsets: cfg.Site.Offsets, Ambiguous: config.Ambiguous},
-		Severities:        cfg.Site.Severities,
-		DefaultVisibility: cfg.Site.DefaultVisibility,
-	}
+	opt := parseOptions(cfg)
 	// History is read while the reports are parsed: the two are
 	// independent and each takes a good share of a cold build.
 	var hist *history.Result
@@ -367,6 +365,15 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 	sortDiags(set.Errors)
 	crossCheck(set)
 	return set, saved, nil
+}
+
+// parseOptions is how cfg's reports are parsed.
+func parseOptions(cfg Config) report.Options {
+	return report.Options{
+		Zones:             report.Zones{Location: cfg.Site.Location, Offsets: cfg.Site.Offsets, Ambiguous: config.Ambiguous},
+		Severities:        cfg.Site.Severities,
+		DefaultVisibility: cfg.Site.DefaultVisibility,
+	}
 }
 
 // attach copies what history knows into each report.
@@ -534,6 +541,8 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	res.Diagnostics = diags
+	in.Pages = nil
+	res.Snapshot = &Snapshot{in: in, opt: parseOptions(cfg), root: cfg.Site.Root, out: out}
 	res.Reports = len(in.Reports)
 	res.Pages = o.Pages
 	res.Elapsed = time.Since(start)

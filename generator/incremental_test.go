@@ -148,3 +148,64 @@ func sameTree(t *testing.T, want, got string) {
 		}
 	}
 }
+
+// TestPreview: the page Preview renders for an edited report is the page
+// the full build then writes, and the build after a preview still
+// equals one from nothing.
+func TestPreview(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	root := fixture(t)
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"}, {"-c", "user.name=Ana", "-c", "user.email=a@example.com", "commit", "-qm", "reports"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	s, err := config.Load(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Site: s, Out: filepath.Join(t.TempDir(), "site"), Now: time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC), CacheDir: t.TempDir()}
+	res, err := Build(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(root, "docs/incident-reports/2025/INC-2025-10-08-001-booking-outage.md")
+	b, _ := os.ReadFile(file)
+	b = bytes.Replace(b, []byte("A migration added"), []byte("A careless migration added"), 1)
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pages, ok, err := Preview(context.Background(), res.Snapshot, []string{file})
+	if err != nil || !ok || len(pages) != 1 {
+		t.Fatalf("preview: %v, %v, %d pages", err, ok, len(pages))
+	}
+	page := filepath.Join(cfg.Out, "incidents/INC-2025-10-08-001/index.html")
+	shown, _ := os.ReadFile(page)
+	if !bytes.Equal(shown, pages[0].HTML) || !bytes.Contains(shown, []byte("A careless migration")) {
+		t.Fatal("the preview is not in the site")
+	}
+	if _, err := Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	built, _ := os.ReadFile(page)
+	if diff := cmp.Diff(string(built), string(pages[0].HTML)); diff != "" {
+		t.Errorf("preview differs from the full build (-build +preview):\n%s", diff)
+	}
+	fresh := cfg
+	fresh.Out, fresh.CacheDir = filepath.Join(t.TempDir(), "site"), "-"
+	if _, err := Build(context.Background(), fresh); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, fresh.Out, cfg.Out)
+
+	// A new report needs the full build.
+	other := filepath.Join(root, "docs/incident-reports/2025/new.md")
+	os.WriteFile(other, []byte("---\nid: INC-2025-11-01-001\ntitle: New\n---\n"), 0o644)
+	if _, ok, _ := Preview(context.Background(), res.Snapshot, []string{other}); ok {
+		t.Error("previewed a report the build has not seen")
+	}
+}

@@ -26,6 +26,13 @@
     overlay.querySelector("pre").textContent = message;
   }
   var es = new EventSource("/_hindsight/events");
-  es.addEventListener("reload", function () { location.reload(); });
+  // "only P..." and "except P..." name the pages a preview of an edited
+  // report showed: reload only those, or all but those.
+  es.addEventListener("reload", function (e) {
+    var words = (e.data || "").split(" "), here = location.pathname.replace(/index\.html$/, "");
+    var listed = words.slice(1).indexOf(here) >= 0;
+    if ((words[0] === "only" && !listed) || (words[0] === "except" && listed)) return;
+    location.reload();
+  });
   es.addEventListener("error", function (e) { if (e.data) show(e.data); });
 })();

@@ -26,6 +26,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/hindsight-docs/hindsight/generator"
+	"github.com/hindsight-docs/hindsight/generator/site"
 )
 
 // DefaultAddr is where serve listens unless told otherwise: loopback
@@ -69,7 +70,7 @@ func Serve(ctx context.Context, cfg Config) error {
 	cfg.Build.Force = true
 
 	s := &server{cfg: cfg, dir: cfg.Build.Out, hub: newHub()}
-	s.rebuild(ctx, "start")
+	s.rebuild(ctx, "start", nil)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -114,9 +115,45 @@ type server struct {
 
 	mu      sync.Mutex
 	lastErr string // the last build error, "" after a good build
+
+	snap *generator.Snapshot // the last good build's, for previews (loop only)
 }
 
-func (s *server) rebuild(ctx context.Context, why string) {
+// preview shows edited reports at once, before the full build: it
+// renders their pages alone and reloads only the pages showing them. It
+// returns the pages, or nil when the change needs the full build.
+func (s *server) preview(ctx context.Context, changed map[string]bool) []site.Preview {
+	var files []string
+	reports := s.cfg.Build.Site.ReportsPath() + string(filepath.Separator)
+	for p := range changed {
+		if !strings.HasPrefix(p, reports) || !strings.EqualFold(filepath.Ext(p), ".md") {
+			return nil
+		}
+		files = append(files, p)
+	}
+	s.mu.Lock()
+	failing := s.lastErr != ""
+	s.mu.Unlock()
+	if failing {
+		return nil
+	}
+	start := time.Now()
+	pages, ok, err := generator.Preview(ctx, s.snap, files)
+	if err != nil || !ok {
+		return nil
+	}
+	urls := make([]string, len(pages))
+	for i, p := range pages {
+		urls[i] = "/" + p.URL
+	}
+	fmt.Fprintf(s.cfg.Log, "previewed %s in %s\n", strings.Join(urls, " "), time.Since(start).Round(time.Millisecond))
+	s.hub.send("reload", "only "+strings.Join(urls, " "))
+	return pages
+}
+
+// rebuild builds the whole site; pages a preview already showed as the
+// build writes them are not reloaded again.
+func (s *server) rebuild(ctx context.Context, why string, shown []site.Preview) {
 	res, err := generator.Build(ctx, s.cfg.Build)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -131,6 +168,20 @@ func (s *server) rebuild(ctx context.Context, why string) {
 	}
 	fmt.Fprintln(s.cfg.Log, res.Summary())
 	s.lastErr = ""
+	s.snap = res.Snapshot
+	var same []string
+	for _, p := range shown {
+		b, err := os.ReadFile(filepath.Join(s.dir, filepath.FromSlash(p.URL), "index.html"))
+		if err != nil || !bytes.Equal(b, p.HTML) {
+			same = nil
+			break
+		}
+		same = append(same, "/"+p.URL)
+	}
+	if len(same) > 0 {
+		s.hub.send("reload", "except "+strings.Join(same, " "))
+		return
+	}
 	s.hub.send("reload", "")
 }
 
@@ -184,6 +235,7 @@ func (s *server) loop(ctx context.Context, w *fsnotify.Watcher) {
 	var timer *time.Timer
 	var fire <-chan time.Time
 	why := ""
+	changed := map[string]bool{}
 	for {
 		select {
 		case <-ctx.Done():
@@ -201,6 +253,12 @@ func (s *server) loop(ctx context.Context, w *fsnotify.Watcher) {
 				continue
 			}
 			why = filepath.Base(ev.Name)
+			if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
+				// A report gone or renamed: only a full build shows it.
+				changed[""] = true
+			} else {
+				changed[ev.Name] = true
+			}
 			if timer == nil {
 				timer = time.NewTimer(s.cfg.Debounce)
 			} else {
@@ -214,7 +272,9 @@ func (s *server) loop(ctx context.Context, w *fsnotify.Watcher) {
 			fmt.Fprintf(s.cfg.Log, "watch: %v\n", err)
 		case <-fire:
 			fire = nil
-			s.rebuild(ctx, why+" changed")
+			shown := s.preview(ctx, changed)
+			clear(changed)
+			s.rebuild(ctx, why+" changed", shown)
 		}
 	}
 }

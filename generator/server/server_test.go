@@ -68,11 +68,19 @@ func TestServe(t *testing.T) {
 	if err := os.WriteFile(report, []byte(strings.Replace(good, "Search slow", "Search very slow", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if ev := next(t, events); ev != "reload" {
-		t.Fatalf("event %q after an edit, want reload", ev)
+	// The edited report's page first, alone; then the full build, which
+	// need not reload that page again.
+	if ev := next(t, events); ev != "reload only /incidents/INC-2025-03-01-001/" {
+		t.Fatalf("event %q after an edit, want a reload of the report page", ev)
 	}
 	if page := get(t, base+"incidents/INC-2025-03-01-001/"); !strings.Contains(page, "Search very slow") {
 		t.Error("edit not shown after reload")
+	}
+	if ev := next(t, events); ev != "reload except /incidents/INC-2025-03-01-001/" {
+		t.Fatalf("event %q after the full build, want a reload of every other page", ev)
+	}
+	if page := get(t, base+"incidents/"); !strings.Contains(page, "Search very slow") {
+		t.Error("edit not shown in the incidents list")
 	}
 
 	// A new year folder is watched too.
@@ -80,13 +88,13 @@ func TestServe(t *testing.T) {
 	if err := os.MkdirAll(newDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if ev := next(t, events); ev != "reload" {
+	if ev := next(t, events); ev != "reload " {
 		t.Fatalf("event %q after a new folder, want reload", ev)
 	}
 	if err := os.WriteFile(filepath.Join(newDir, "INC-2026-01-02-001.md"), []byte("---\ntitle: [broken\n---\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if ev := next(t, events); ev != "error" {
+	if ev := next(t, events); !strings.HasPrefix(ev, "error ") {
 		t.Fatalf("event %q after a broken report, want error", ev)
 	}
 	if page := get(t, base+"incidents/INC-2025-03-01-001/"); !strings.Contains(page, "Search very slow") {
@@ -128,7 +136,8 @@ func status(t *testing.T, url string) int {
 	return resp.StatusCode
 }
 
-// subscribe opens the event stream and returns the event names seen.
+// subscribe opens the event stream and returns the events seen, as
+// name, space, data.
 func subscribe(t *testing.T, base string) <-chan string {
 	t.Helper()
 	resp, err := http.Get(base + strings.TrimPrefix(eventsPath, "/"))
@@ -139,9 +148,14 @@ func subscribe(t *testing.T, base string) <-chan string {
 	ch := make(chan string, 16)
 	go func() {
 		sc := bufio.NewScanner(resp.Body)
+		name := ""
 		for sc.Scan() {
-			if name, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
-				ch <- name
+			l := sc.Text()
+			if n, ok := strings.CutPrefix(l, "event: "); ok {
+				name = n
+			} else if d, ok := strings.CutPrefix(l, "data: "); ok && name != "" {
+				ch <- name + " " + d
+				name = ""
 			}
 		}
 		close(ch)

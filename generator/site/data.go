@@ -198,6 +198,13 @@ func urlSegment(id string) string {
 
 // newEntries computes the entries of rs (sorted newest first).
 func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool) []*Entry {
+	return someEntries(rs, cfg, today, public, nil)
+}
+
+// someEntries is newEntries computing in full only the entries of the
+// report paths in only (all when nil); the others get their URL and
+// links, which the full ones need.
+func someEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool, only map[string]bool) []*Entry {
 	out := make([]*Entry, len(rs))
 	urls := make(map[string]bool, len(rs))
 	for i, r := range rs {
@@ -209,6 +216,10 @@ func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public b
 			e.URL = URL(r.ID + "-" + strconv.Itoa(n))
 		}
 		urls[e.URL] = true
+		out[i] = e
+		if only != nil && !only[r.Path] {
+			continue
+		}
 		e.Actions = metrics.CountActions(r.ActionItems, today)
 		for j := range r.ActionItems {
 			e.Items = append(e.Items, newItem(e, &r.ActionItems[j], today))

@@ -61,32 +61,11 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	if in.Workers <= 0 {
 		in.Workers = runtime.GOMAXPROCS(0)
 	}
-	var tpl *Templates
-	funcs := Funcs(in.Config.Currency)
-	funcs["incidentRow"] = func(root string, e *Entry) (template.HTML, error) { return incidentRow(tpl, root, e) }
-	tpl, err := loadTemplates(in.Theme, funcs, !in.templatesOnly)
+	tpl, entries, info, err := prepare(in, nil)
 	if err != nil {
 		return nil, err
 	}
-	loc := in.Config.Location
-	rs := append([]*report.Report(nil), in.Reports...)
-	report.Sort(rs)
-	today := in.Now.In(loc)
-	entries := newEntries(rs, in.Config, today, in.Public)
-	info := &Info{
-		Title:         in.Config.Title,
-		Description:   in.Config.Description,
-		BaseURL:       strings.TrimRight(in.Config.BaseURL, "/"),
-		RepoURL:       in.Config.RepoURL,
-		Branch:        in.Config.Branch,
-		Currency:      in.Config.Currency,
-		Severities:    in.Config.Severities,
-		DeadlineHours: in.Config.ReportDeadlineHours,
-		Generated:     in.Now,
-		Today:         today,
-		Public:        in.Public,
-		Years:         years(entries),
-	}
+	loc, today := in.Config.Location, info.Today
 	w := &writer{dir: filepath.Clean(dir)}
 	cache := in.Pages
 	var siteKey [32]byte
@@ -282,6 +261,37 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	out.Written = w.Written()
 	out.Kept, out.Copied = cache.reused()
 	return out, nil
+}
+
+// prepare loads the theme and computes the entries and site facts of
+// in, for Render and RenderReports.
+func prepare(in Input, only map[string]bool) (*Templates, []*Entry, *Info, error) {
+	var tpl *Templates
+	funcs := Funcs(in.Config.Currency)
+	funcs["incidentRow"] = func(root string, e *Entry) (template.HTML, error) { return incidentRow(tpl, root, e) }
+	tpl, err := loadTemplates(in.Theme, funcs, !in.templatesOnly)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rs := append([]*report.Report(nil), in.Reports...)
+	report.Sort(rs)
+	today := in.Now.In(in.Config.Location)
+	entries := someEntries(rs, in.Config, today, in.Public, only)
+	info := &Info{
+		Title:         in.Config.Title,
+		Description:   in.Config.Description,
+		BaseURL:       strings.TrimRight(in.Config.BaseURL, "/"),
+		RepoURL:       in.Config.RepoURL,
+		Branch:        in.Config.Branch,
+		Currency:      in.Config.Currency,
+		Severities:    in.Config.Severities,
+		DeadlineHours: in.Config.ReportDeadlineHours,
+		Generated:     in.Now,
+		Today:         today,
+		Public:        in.Public,
+		Years:         years(entries),
+	}
+	return tpl, entries, info, nil
 }
 
 // sharedRoot is the depth of the pages that share incident rows: the year

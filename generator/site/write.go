@@ -82,38 +82,48 @@ func Guard(out, root, reports string, force bool) error {
 }
 
 func readManifest(p string) (map[string]bool, error) {
-	_, known, err := manifest(p)
-	return known, err
+	_, files, changed, err := manifest(p)
+	for f := range changed {
+		files[f] = true
+	}
+	return files, err
 }
 
 // buildLine starts the manifest: the number of the build that wrote the
 // folder, which the page cache compares with its records.
 const buildLine = "# hindsight build "
 
-// manifest reads a manifest: the build number (0 when unknown) and the
-// files. A missing manifest lists nothing.
-func manifest(p string) (int, map[string]bool, error) {
+// changedLine marks a file of the site that was rewritten after its
+// build (a preview): hindsight wrote it, but not as the build did.
+const changedLine = "# changed "
+
+// manifest reads a manifest: the build number (0 when unknown), the
+// files as the build wrote them, and the files changed since. A missing
+// manifest lists nothing.
+func manifest(p string) (build int, files, changed map[string]bool, err error) {
+	files, changed = map[string]bool{}, map[string]bool{}
 	b, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, map[string]bool{}, nil
+		return 0, files, changed, nil
 	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("output manifest: %w", err)
+		return 0, nil, nil, fmt.Errorf("output manifest: %w", err)
 	}
-	build := 0
-	known := map[string]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		l := sc.Text()
 		if n, ok := strings.CutPrefix(l, buildLine); ok {
 			build, _ = strconv.Atoi(n)
-			continue
-		}
-		if l != "" && !strings.HasPrefix(l, "#") {
-			known[l] = true
+		} else if f, ok := strings.CutPrefix(l, changedLine); ok {
+			changed[f] = true
+		} else if l != "" && !strings.HasPrefix(l, "#") {
+			files[l] = true
 		}
 	}
-	return build, known, nil
+	for f := range changed {
+		delete(files, f)
+	}
+	return build, files, changed, nil
 }
 
 // Site is a folder holding a complete site: which build wrote it and
@@ -127,7 +137,7 @@ type Site struct {
 // ReadSite reads what the manifest of the site in dir says of it; a
 // folder without one holds no known files.
 func ReadSite(dir string) *Site {
-	build, files, err := manifest(filepath.Join(dir, Manifest))
+	build, files, _, err := manifest(filepath.Join(dir, Manifest))
 	if err != nil {
 		build, files = 0, map[string]bool{}
 	}

@@ -1,0 +1,122 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hindsight-docs/hindsight/generator/markdown"
+	"github.com/hindsight-docs/hindsight/generator/report"
+)
+
+// Preview is a report page rendered ahead of a full build.
+type Preview struct {
+	URL  string // the page's folder, relative to the site root
+	HTML []byte
+}
+
+// RenderReports renders the pages of the reports of in at paths into the
+// built site in dir, each replaced atomically, and takes them out of the
+// site's manifest's list of files as its build wrote them: the page
+// cache must not lend those pages. The preview server shows an
+// edited report this way in a fraction of a full build; the full build
+// that follows brings the rest of the site (lists, dashboards, search)
+// up to date. Attachments are left to that build.
+func RenderReports(ctx context.Context, in Input, dir string, paths []string) ([]Preview, error) {
+	want := map[string]bool{}
+	for _, p := range paths {
+		want[p] = true
+	}
+	tpl, entries, info, err := prepare(in, want)
+	if err != nil {
+		return nil, err
+	}
+	links := newLinker(in.Config.Root, entries)
+	var out []Preview
+	for _, e := range entries {
+		if !want[e.Path] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p := &Page{Site: info, Root: rootOf(e.URL), Path: e.URL, Kind: "report", Title: e.ID + ": " + e.Title, Nav: "incidents", Report: e}
+		resolver, _ := links.forReport(e, func(report.Diagnostic) {}, nil)
+		doc, err := markdown.Render(e.Body, markdown.Options{Links: resolver, DropTitle: true})
+		if err != nil {
+			return nil, fmt.Errorf("%s: render markdown: %w", e.Path, err)
+		}
+		p.Doc = doc
+		var b bytes.Buffer
+		if err := tpl.Execute(&b, "report", p); err != nil {
+			return nil, fmt.Errorf("render %sindex.html: %w", e.URL, err)
+		}
+		out = append(out, Preview{URL: e.URL, HTML: b.Bytes()})
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	build, files, changed, err := manifest(filepath.Join(dir, Manifest))
+	if err != nil {
+		return nil, err
+	}
+	for _, pv := range out {
+		rel := pv.URL + "index.html"
+		if !files[rel] && !changed[rel] {
+			return nil, fmt.Errorf("preview %s: not in the built site", rel)
+		}
+		delete(files, rel)
+		changed[rel] = true
+	}
+	list := make([]string, 0, len(files)+len(changed))
+	for f := range changed {
+		list = append(list, changedLine+f)
+	}
+	for f := range files {
+		list = append(list, f)
+	}
+	sort.Strings(list)
+	// The manifest first, so no state of the folder has a page the
+	// manifest vouches for and the build did not write.
+	text := buildLine + strconv.Itoa(build) + "\n" + strings.Join(list, "\n") + "\n"
+	if err := replace(filepath.Join(dir, Manifest), []byte(text)); err != nil {
+		return nil, err
+	}
+	for _, pv := range out {
+		dst := filepath.Join(dir, filepath.FromSlash(path.Clean(pv.URL)), "index.html")
+		if err := replace(dst, pv.HTML); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// replace writes data to dst by renaming a new file over it, so a reader
+// sees the old file or the new one, never a part.
+func replace(dst string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(dst), ".preview-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), dst)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("preview: %w", err)
+	}
+	return nil
+}
