@@ -418,12 +418,12 @@ func (c *Config) cacheDir() string {
 func readFile(abs, rel string) ([]byte, error) {
 	f, err := os.Open(abs)
 	if err != nil {
-		return nil, &report.FileError{Path: rel, Msg: "cannot read: " + errors.Unwrap(err).Error()}
+		return nil, &report.FileError{Path: rel, Line: 1, Msg: "cannot read: " + errors.Unwrap(err).Error()}
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, report.MaxSize+1))
 	if err != nil {
-		return nil, &report.FileError{Path: rel, Msg: "cannot read: " + err.Error()}
+		return nil, &report.FileError{Path: rel, Line: 1, Msg: "cannot read: " + err.Error()}
 	}
 	return data, nil
 }

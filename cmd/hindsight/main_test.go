@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -34,9 +36,10 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"safehtml": safeHTML,
-			"bigfile":  bigFile,
-			"cmptree":  cmpTree,
+			"safehtml":     safeHTML,
+			"bigfile":      bigFile,
+			"cmptree":      cmpTree,
+			"unprivileged": unprivileged,
 		},
 	})
 }
@@ -64,6 +67,66 @@ func safeHTML(ts *testscript.TestScript, neg bool, args []string) {
 	if err != nil {
 		ts.Fatalf("%v", err)
 	}
+}
+
+// unprivileged PROG ARGS... runs PROG (found on the script's PATH) as an
+// ordinary user: as root, who reads every file whatever its mode, the
+// script could not make a file unreadable otherwise. The work folder is
+// handed to that user (uid and gid 65534) for the run.
+func unprivileged(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: unprivileged PROG ARGS...")
+	}
+	prog, err := lookPath(ts.Getenv("PATH"), args[0])
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	cmd := exec.Command(prog, args[1:]...)
+	cmd.Dir = ts.MkAbs(".")
+	for _, k := range []string{"PATH", "HOME", "TZ", "WORK", "TMPDIR"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if os.Geteuid() == 0 {
+		const nobody = 65534
+		work := ts.Getenv("WORK")
+		// Every folder above the work folder and the program must let
+		// the user through; the work folder becomes the user's.
+		for _, p := range []string{work, filepath.Dir(prog)} {
+			for d := p; d != filepath.Dir(d); d = filepath.Dir(d) {
+				if st, err := os.Stat(d); err == nil && st.Mode().Perm()&0o001 == 0 {
+					ts.Check(os.Chmod(d, st.Mode().Perm()|0o011))
+				}
+			}
+		}
+		ts.Check(filepath.WalkDir(work, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			return os.Lchown(p, nobody, nobody)
+		}))
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	}
+	err = cmd.Run()
+	_, _ = ts.Stdout().Write(stdout.Bytes())
+	_, _ = ts.Stderr().Write(stderr.Bytes())
+	if err != nil && !neg {
+		ts.Fatalf("%s: %v", args[0], err)
+	}
+	if err == nil && neg {
+		ts.Fatalf("%s: unexpected success", args[0])
+	}
+}
+
+func lookPath(path, name string) (string, error) {
+	for _, dir := range filepath.SplitList(path) {
+		p := filepath.Join(dir, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s: not found on the script's PATH", name)
 }
 
 // cmpTree A B fails unless the two folders hold the same files with the
