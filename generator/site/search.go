@@ -2,8 +2,10 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -12,10 +14,18 @@ import (
 
 // The search page (search/index.html) loads data/search.json with fetch
 // and searches it in the browser. The index has to stay small — under
-// 15% of the site's HTML on 10,000 reports — so it holds, per report,
-// the fields shown in a result, a short summary, and the body's distinct
-// words once each (no positions, no counts): enough for prefix matching
-// and a simple ranking, not for phrase search.
+// 15% of the site's HTML on 10,000 reports — and a keypress on such a
+// site has to show its results within 50 ms, so the index holds, per
+// report, only the fields shown in a result, and, once for the site, a
+// sorted vocabulary: every word of the reports' titles, services, tags,
+// owners, summaries and bodies, with the reports holding it and in which
+// field. A prefix is then a binary search and a merge of posting lists;
+// there are no positions and no counts: enough for prefix matching and a
+// simple ranking, not for phrase search. docs/search.md describes the
+// format.
+
+// searchVersion is the index format's "v": search.js refuses another.
+const searchVersion = 2
 
 // searchSummaryLen caps the summary in runes: a result shows two lines.
 const searchSummaryLen = 300
@@ -32,19 +42,44 @@ type searchDoc struct {
 	Tags     []string `json:"tg,omitempty"`
 	Owners   []string `json:"o,omitempty"`
 	Summary  string   `json:"x,omitempty"`
-	Words    string   `json:"w,omitempty"` // distinct body words, space-separated
 }
+
+// The fields a word can come from, best last. A posting keeps the best
+// field of its word in its report; search.js ranks a title hit above a
+// service, tag or owner, those above the summary, and the body last.
+const (
+	fieldBody = iota
+	fieldSummary
+	fieldMeta // services, tags and owners
+	fieldTitle
+)
+
+// The digits of the posting lists: a number is written in base 32, most
+// significant digit first, its last digit from searchLast and the others
+// from searchMore, so that numbers need no separator. Neither alphabet
+// needs escaping in JSON or holds <, > or &.
+const (
+	searchLast = "0123456789abcdefghijklmnopqrstuv"
+	searchMore = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_-"
+)
 
 // SearchJSON is data/search.json: the search index of entries, which come
 // from Input.Reports, so a public build never indexes an internal report.
 func SearchJSON(entries []*Entry) ([]byte, error) {
 	docs := make([]searchDoc, 0, len(entries))
-	for _, e := range entries {
+	// postings[w] lists, in report order, the reports holding w, each
+	// with the best field it is in.
+	type posting struct {
+		report int32
+		field  int8
+	}
+	postings := map[string][]posting{}
+	best := map[string]int8{} // of one report: word → best field + 1
+	for i, e := range entries {
 		d := searchDoc{
 			ID: e.ID, Title: e.Title, URL: e.URL, Severity: e.Severity, Year: e.Year(),
 			Services: nonEmpty(e.Services), Tags: nonEmpty(e.Tags),
 			Summary: searchSummary(e.Body),
-			Words:   strings.Join(searchWords(e.Body), " "),
 		}
 		seen := map[string]bool{}
 		for _, a := range e.ActionItems {
@@ -54,15 +89,49 @@ func SearchJSON(entries []*Entry) ([]byte, error) {
 			}
 		}
 		docs = append(docs, d)
+
+		clear(best)
+		for _, w := range searchWords(e.Body) {
+			best[w] = fieldBody + 1
+		}
+		inHead := func(text string, field int8) {
+			searchTokens(text, func(w string) {
+				if best[w] < field+1 {
+					best[w] = field + 1
+				}
+			})
+		}
+		inHead(d.Summary, fieldSummary)
+		for _, m := range [][]string{d.Services, d.Tags, d.Owners} {
+			for _, v := range m {
+				inHead(v, fieldMeta)
+			}
+		}
+		inHead(d.Title, fieldTitle)
+		for w, f := range best {
+			p, ok := postings[w]
+			if !ok {
+				// w is a piece of the report's lower-cased text:
+				// the vocabulary keeps a copy, not the text.
+				w = strings.Clone(w)
+			}
+			postings[w] = append(p, posting{int32(i), f - 1})
+		}
 	}
+	words := make([]string, 0, len(postings))
+	for w := range postings {
+		words = append(words, w)
+	}
+	slices.SortFunc(words, compareUTF16)
+
 	var buf bytes.Buffer
-	buf.WriteString(`{"v":1,"reports":[`)
+	fmt.Fprintf(&buf, `{"v":%d,"reports":[`, searchVersion)
 	for i, d := range docs {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		// One report a line: a diff of two indexes stays readable, and
-		// the newlines cost a byte per report.
+		// One report a line, and one word a line below: a diff of two
+		// indexes stays readable, and the newlines cost a byte each.
 		buf.WriteByte('\n')
 		// encoding/json escapes <, > and & as \u003c..., so the index
 		// is safe even if a theme ever inlines it in a <script>.
@@ -72,8 +141,70 @@ func SearchJSON(entries []*Entry) ([]byte, error) {
 		}
 		buf.Write(b)
 	}
+	buf.WriteString("\n],\"words\":[")
+	var head, body []byte
+	for i, w := range words {
+		// head lists the reports with w in a title, service, tag,
+		// owner or summary: each as the gap from the last one listed
+		// (less one) times three, plus its field less one. body lists
+		// the other reports, the gaps alone.
+		head, body = head[:0], body[:0]
+		lastHead, lastBody := int32(-1), int32(-1)
+		for _, p := range postings[w] {
+			if p.field == fieldBody {
+				body = appendSearchNum(body, uint64(p.report-lastBody-1))
+				lastBody = p.report
+			} else {
+				head = appendSearchNum(head, uint64(p.report-lastHead-1)*3+uint64(p.field-1))
+				lastHead = p.report
+			}
+		}
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+		b, err := json.Marshal([3]string{w, string(head), string(body)})
+		if err != nil {
+			return nil, fmt.Errorf("data/search.json: %w", err)
+		}
+		buf.Write(b)
+	}
 	buf.WriteString("\n]}\n")
 	return buf.Bytes(), nil
+}
+
+// appendSearchNum appends n in the posting lists' digits.
+func appendSearchNum(b []byte, n uint64) []byte {
+	var tmp [13]byte
+	i := len(tmp) - 1
+	tmp[i] = searchLast[n%32]
+	for n /= 32; n > 0; n /= 32 {
+		i--
+		tmp[i] = searchMore[n%32]
+	}
+	return append(b, tmp[i:]...)
+}
+
+// compareUTF16 orders strings as JavaScript's < does, by UTF-16 code
+// units: search.js finds a prefix in the vocabulary by binary search.
+// That is the order of code points, except that U+E000..U+FFFF come after
+// the supplementary planes, whose surrogates precede them.
+func compareUTF16(a, b string) int {
+	key := func(r rune) rune {
+		if r >= 0xE000 && r <= 0xFFFF {
+			return r + 0x100000
+		}
+		return r
+	}
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			return cmp.Compare(key(ra), key(rb))
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return cmp.Compare(len(a), len(b))
 }
 
 func nonEmpty(ss []string) []string {
@@ -192,22 +323,31 @@ var searchStop = func() map[string]bool {
 }()
 
 // searchWords are the distinct lower-cased words of body of three or more
-// characters, stopwords left out, in first-seen order. A word is letters,
-// digits and the joiners "_", "-" and "." inside it, so identifiers such
-// as tour_availability or api-gateway stay whole; their parts are added
-// too, so that "availability" finds them.
+// characters, stopwords left out, in first-seen order: the body's words
+// in the index. The summary, title, services, tags and owners add all
+// their words (searchTokens), so that a query such as "the api" still
+// finds reports by their summaries.
 func searchWords(body []byte) []string {
 	seen := map[string]bool{}
 	var out []string
-	add := func(w string) {
-		w = strings.Trim(w, "_-.")
+	searchTokens(string(body), func(w string) {
 		if utf8.RuneCountInString(w) < 3 || seen[w] || searchStop[w] || !hasLetter(w) {
 			return
 		}
 		seen[w] = true
 		out = append(out, w)
-	}
-	text := strings.ToLower(string(body))
+	})
+	return out
+}
+
+// searchTokens calls add with every lower-cased word of text, repeats
+// included. A word is letters, digits and the joiners "_", "-" and "."
+// inside it, so identifiers such as tour_availability or api-gateway stay
+// whole; their parts are added too, so that "availability" finds them.
+// search.js takes a word to start after any character that is neither a
+// letter nor a digit, which is where these words and parts start.
+func searchTokens(text string, add func(string)) {
+	text = strings.ToLower(text)
 	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 	start := -1
 	flush := func(end int) {
@@ -216,6 +356,9 @@ func searchWords(body []byte) []string {
 		}
 		w := strings.Trim(text[start:end], "_-.")
 		start = -1
+		if w == "" {
+			return
+		}
 		add(w)
 		if strings.ContainsAny(w, "_-.") {
 			for _, p := range strings.FieldsFunc(w, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
@@ -236,7 +379,6 @@ func searchWords(body []byte) []string {
 		}
 	}
 	flush(len(text))
-	return out
 }
 
 // hasLetter leaves out numbers, times and dates: a search for them is

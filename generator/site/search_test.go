@@ -9,13 +9,59 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/hindsight-docs/hindsight/generator/config"
 	"github.com/hindsight-docs/hindsight/themes"
 )
 
 type searchFile struct {
+	V       int         `json:"v"`
 	Reports []searchDoc `json:"reports"`
+	Words   [][3]string `json:"words"`
+}
+
+// searchPosting is one report of a word's posting lists, decoded.
+type searchPosting struct {
+	Report int
+	Field  int
+}
+
+// decodeSearchNums reads the numbers of a posting list.
+func decodeSearchNums(t *testing.T, s string) []uint64 {
+	t.Helper()
+	var out []uint64
+	var n uint64
+	for _, c := range []byte(s) {
+		if i := strings.IndexByte(searchMore, c); i >= 0 {
+			n = n*32 + uint64(i)
+		} else if i := strings.IndexByte(searchLast, c); i >= 0 {
+			out = append(out, n*32+uint64(i))
+			n = 0
+		} else {
+			t.Fatalf("%q in the posting list %q", c, s)
+		}
+	}
+	return out
+}
+
+// postings decodes the posting lists of every word.
+func (f searchFile) postings(t *testing.T) map[string][]searchPosting {
+	t.Helper()
+	m := map[string][]searchPosting{}
+	for _, w := range f.Words {
+		r := -1
+		for _, n := range decodeSearchNums(t, w[1]) {
+			r += int(n/3) + 1
+			m[w[0]] = append(m[w[0]], searchPosting{r, int(n%3) + 1})
+		}
+		r = -1
+		for _, n := range decodeSearchNums(t, w[2]) {
+			r += int(n) + 1
+			m[w[0]] = append(m[w[0]], searchPosting{r, fieldBody})
+		}
+	}
+	return m
 }
 
 func readSearch(t *testing.T, dir string) searchFile {
@@ -30,6 +76,9 @@ func readSearch(t *testing.T, dir string) searchFile {
 func TestSearchIndexFields(t *testing.T) {
 	dir := render(t, false)
 	f := readSearch(t, dir)
+	if f.V != searchVersion {
+		t.Errorf("v is %d, want %d", f.V, searchVersion)
+	}
 	if len(f.Reports) != 4 {
 		t.Fatalf("got %d reports, want 4", len(f.Reports))
 	}
@@ -52,6 +101,82 @@ func TestSearchIndexFields(t *testing.T) {
 	}
 	if !strings.Contains(read(t, dir, "search/index.html"), `href="../incidents/INC-2026-03-01-001/"`) {
 		t.Error("the search page does not list the reports for readers without JavaScript")
+	}
+}
+
+// TestSearchIndexWords checks the vocabulary: sorted, and each word with
+// the reports that hold it in its best field.
+func TestSearchIndexWords(t *testing.T) {
+	rs := fixtureReports()[:3]
+	rs[0].Body = []byte("## Executive Summary\n\nThe booking service failed after a deploy.\n\n" +
+		"## Root cause\n\nThe column tour_availability had no default; the booking table locked.\n")
+	rs[2].Body = []byte("The search cluster's booking index was slow.\n")
+	cfg, err := config.Default(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := SearchJSON(newEntries(rs, cfg, fixtureNow, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f searchFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for i, d := range f.Reports {
+		n[d.ID] = i
+	}
+	a, c := n["INC-2026-03-01-001"], n["INC-2024-05-05-001"]
+	for i := 1; i < len(f.Words); i++ {
+		if compareUTF16(f.Words[i-1][0], f.Words[i][0]) >= 0 {
+			t.Errorf("words out of order: %q before %q", f.Words[i-1][0], f.Words[i][0])
+		}
+	}
+	got := f.postings(t)
+	for w, want := range map[string][]searchPosting{
+		"booking":           {{a, fieldTitle}, {n["INC-2025-12-20-001"], fieldMeta}, {c, fieldBody}}, // a service of the second
+		"the":               {{a, fieldSummary}},                                                     // a stopword: no body word
+		"tour_availability": {{a, fieldBody}},
+		"availability":      {{a, fieldBody}},
+		"maria":             {{a, fieldMeta}}, // an owner
+		"slow":              {{c, fieldTitle}},
+		"api":               {{a, fieldMeta}, {n["INC-2025-12-20-001"], fieldMeta}}, // booking-api, "Booking API"
+	} {
+		p := got[w]
+		slices.SortFunc(p, func(x, y searchPosting) int { return x.Report - y.Report })
+		if fmt.Sprint(p) != fmt.Sprint(want) {
+			t.Errorf("%q: postings %v, want %v", w, p, want)
+		}
+	}
+	if _, ok := got["inc-2026-03-01-001"]; ok {
+		t.Error("IDs are in the vocabulary: search.js matches them by substring")
+	}
+}
+
+func TestSearchNum(t *testing.T) {
+	var b []byte
+	nums := []uint64{0, 1, 31, 32, 33, 1023, 1024, 1 << 40}
+	for _, n := range nums {
+		b = appendSearchNum(b, n)
+	}
+	if got := decodeSearchNums(t, string(b)); fmt.Sprint(got) != fmt.Sprint(nums) {
+		t.Errorf("%q decodes to %v, want %v", b, got, nums)
+	}
+	if string(appendSearchNum(nil, 0)) != "0" || string(appendSearchNum(nil, 33)) != "B1" {
+		t.Errorf("0 is %q, 33 is %q", appendSearchNum(nil, 0), appendSearchNum(nil, 33))
+	}
+}
+
+func TestCompareUTF16(t *testing.T) {
+	ws := []string{"", "a", "ab", "b", "z\u00e9", "\u4e2d", "\U0001F600", "\U0001F601", "\uff21", "\ufffd"}
+	for _, x := range ws {
+		for _, y := range ws {
+			want := slices.Compare(utf16.Encode([]rune(x)), utf16.Encode([]rune(y)))
+			if got := compareUTF16(x, y); got != want {
+				t.Errorf("compareUTF16(%q, %q) = %d, want %d", x, y, got, want)
+			}
+		}
 	}
 }
 
@@ -171,5 +296,24 @@ func TestSearchIndexSize(t *testing.T) {
 	t.Logf("index %d bytes, HTML %d bytes: %.1f%%", index, html, float64(index)*100/float64(html))
 	if index == 0 || float64(index) > 0.15*float64(html) {
 		t.Errorf("index is %d bytes, over 15%% of %d bytes of HTML", index, html)
+	}
+}
+
+// BenchmarkSearchJSON builds the index of 1,000 reports with a body each.
+func BenchmarkSearchJSON(b *testing.B) {
+	cfg, err := config.Default(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	rs := benchReports(1000)
+	for i, r := range rs {
+		r.Body = []byte(fmt.Sprintf("## Executive Summary\n\nThe booking service failed after a deploy of build %d.\n\n"+
+			"## Root cause\n\nA migration added a NOT NULL column tour_availability without a default; host%d failed.\n", i, i%97))
+	}
+	entries := newEntries(rs, cfg, fixtureNow, false)
+	for b.Loop() {
+		if _, err := SearchJSON(entries); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
