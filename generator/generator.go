@@ -264,7 +264,10 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 
 	// Reports whose bytes an earlier build parsed come from the cache.
 	key, cacheDir := parseKey(cfg), cfg.cacheDir()
-	prior := loadParsed(cacheDir, key)
+	// Decoded while the files are read.
+	priorCh := make(chan map[string]cached, 1)
+	go func() { priorCh <- loadParsed(cacheDir, key) }()
+	prior := sync.OnceValue(func() map[string]cached { return <-priorCh })
 	var reused atomic.Int64
 	reports := make([]*report.Report, len(paths))
 	var mu sync.Mutex
@@ -281,7 +284,7 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 			var r *report.Report
 			if err == nil {
 				sum := sha256.Sum256(data)
-				if c, ok := prior[rel]; ok && c.R != nil && c.R.Sum == sum {
+				if c, ok := prior()[rel]; ok && c.R != nil && c.R.Sum == sum {
 					reused.Add(1)
 					reports[i] = c.unpack()
 					return nil
@@ -331,7 +334,7 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 			withSum++
 		}
 	}
-	if cacheDir != "" && key != "" && (int(reused.Load()) != withSum || len(prior) != withSum) {
+	if cacheDir != "" && key != "" && (int(reused.Load()) != withSum || len(prior()) != withSum) {
 		// Saved while the build goes on, from copies of what history
 		// and the cross-checks are about to change.
 		keep := make(map[string]cached, len(set.Reports))

@@ -254,6 +254,27 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return w.file("data/search.json", b)
 	})
 	g.Go(func() error { return w.exports(entries, info, in, board, services, tags) })
+	if !in.noDashboards {
+		// Three tasks: each file is tens of megabytes on a large site.
+		actions := sync.OnceValue(func() []export.Action { return export.Actions(reports(entries), info.Today, URL) })
+		g.Go(func() error {
+			b, err := export.ActionsJSON(in.Now, actions())
+			if err != nil {
+				return err
+			}
+			return w.file("data/actions.json", b)
+		})
+		g.Go(func() error {
+			b, err := export.ActionsCSV(actions())
+			if err != nil {
+				return err
+			}
+			return w.file("data/actions.csv", b)
+		})
+		g.Go(func() error {
+			return w.file("data/actions.ics", export.ActionsICS(info.Title, in.Now, in.Config.BaseURL, actions()))
+		})
+	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -323,13 +344,8 @@ func incidentRow(tpl *Templates, root string, e *Entry) (template.HTML, error) {
 	return e.row.html, e.row.err
 }
 
-// exports writes the action-item exports, the feed and the sitemap.
+// exports writes the feed and the sitemap.
 func (w *writer) exports(entries []*Entry, info *Info, in Input, board *ActionBoard, services, tags *ScopeIndex) error {
-	if !in.noDashboards {
-		if err := w.actionExports(entries, info, in); err != nil {
-			return err
-		}
-	}
 
 	feed := make([]export.FeedEntry, 0, min(len(entries), 50))
 	for _, e := range entries[:min(len(entries), 50)] {
@@ -376,25 +392,6 @@ func (w *writer) exports(entries []*Entry, info *Info, in Input, board *ActionBo
 		return err
 	}
 	return w.file("sitemap.xml", b)
-}
-
-// actionExports writes data/actions.json, .csv and .ics.
-func (w *writer) actionExports(entries []*Entry, info *Info, in Input) error {
-	as := export.Actions(reports(entries), info.Today, URL)
-	b, err := export.ActionsJSON(in.Now, as)
-	if err != nil {
-		return err
-	}
-	if err := w.file("data/actions.json", b); err != nil {
-		return err
-	}
-	if b, err = export.ActionsCSV(as); err != nil {
-		return err
-	}
-	if err := w.file("data/actions.csv", b); err != nil {
-		return err
-	}
-	return w.file("data/actions.ics", export.ActionsICS(info.Title, in.Now, in.Config.BaseURL, as))
 }
 
 // summary is a report's one-line description for feeds.

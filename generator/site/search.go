@@ -347,39 +347,77 @@ func searchWords(body []byte) []string {
 // search.js takes a word to start after any character that is neither a
 // letter nor a digit, which is where these words and parts start.
 func searchTokens(text string, add func(string)) {
+	// This runs over every report's whole text at every build: bytes,
+	// not runes, wherever the text is ASCII.
 	text = strings.ToLower(text)
-	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 	start := -1
 	flush := func(end int) {
 		if start < 0 {
 			return
 		}
-		w := strings.Trim(text[start:end], "_-.")
+		s, e := start, end
 		start = -1
-		if w == "" {
+		for s < e && joiner(text[s]) {
+			s++
+		}
+		for e > s && joiner(text[e-1]) {
+			e--
+		}
+		if s == e {
 			return
 		}
+		w := text[s:e]
 		add(w)
-		if strings.ContainsAny(w, "_-.") {
-			for _, p := range strings.FieldsFunc(w, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
-				add(p)
+		parts := false
+		for k := 0; k < len(w); k++ {
+			if joiner(w[k]) {
+				parts = true
+				break
+			}
+		}
+		if !parts {
+			return
+		}
+		from := 0
+		for k := 0; k <= len(w); k++ {
+			if k == len(w) || joiner(w[k]) {
+				if k > from {
+					add(w[from:k])
+				}
+				from = k + 1
 			}
 		}
 	}
-	for i, r := range text {
-		switch {
-		case isWord(r):
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z':
+				if start < 0 {
+					start = i
+				}
+			case joiner(c):
+				// a joiner only inside a word
+			default:
+				flush(i)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if start < 0 {
 				start = i
 			}
-		case r == '_' || r == '-' || r == '.':
-			// a joiner only inside a word
-		default:
+		} else {
 			flush(i)
 		}
+		i += size
 	}
 	flush(len(text))
 }
+
+func joiner(c byte) bool { return c == '_' || c == '-' || c == '.' }
 
 // hasLetter leaves out numbers, times and dates: a search for them is
 // better served by the IDs and titles.
