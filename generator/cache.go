@@ -38,7 +38,7 @@ var programOnce = sync.OnceValue(func() string {
 func program() string { return programOnce() }
 
 // parsedFile is the parse cache's file name.
-const parsedFile = "reports.v1.gob"
+const parsedFile = "reports.v2.gob"
 
 // parsed is the parse cache: reports as report.Parse returned them,
 // before history and cross-checks added to them.
@@ -53,7 +53,13 @@ type parsed struct {
 type cached struct {
 	R   *report.Report
 	Set uint16
+	// Stat is the file's size and modification time when it was read,
+	// at the time Read (Unix nanoseconds).
+	Stat fileStat
+	Read int64
 }
+
+type fileStat struct{ Size, MTime int64 }
 
 // optional calls f with each optional field of r: whether it is there,
 // and a function that puts a zero value there.
