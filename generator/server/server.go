@@ -59,7 +59,7 @@ func Serve(ctx context.Context, cfg Config) error {
 		cfg.Log = io.Discard
 	}
 	if cfg.Debounce == 0 {
-		cfg.Debounce = 80 * time.Millisecond
+		cfg.Debounce = 40 * time.Millisecond
 	}
 	tmp, err := os.MkdirTemp("", "hindsight-serve-")
 	if err != nil {
