@@ -45,7 +45,7 @@ atomically: a failed build leaves the previous site intact.`,
 }
 
 func runBuild(e *env, g *globalOptions, o *buildOptions) error {
-	tuneGC()
+	tuneGC(e.ctx)
 	s, err := e.loadSite(g)
 	if err != nil {
 		return err

@@ -42,7 +42,7 @@ the page. It listens on 127.0.0.1 only, unless --addr says otherwise.`,
 }
 
 func runServe(e *env, g *globalOptions, o *serveOptions) error {
-	tuneGC()
+	tuneGC(e.ctx)
 	s, err := e.loadSite(g)
 	if err != nil {
 		return err

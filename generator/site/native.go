@@ -849,7 +849,7 @@ func reportMain(p *Page, icons map[string]string) string {
 // actionTable is partials/action-table.html for a report page: no
 // report column, no dashboard attributes.
 func (b *page) actionTable(root string, items []Item) {
-	b.w("\n<div class=\"table-wrap\">\n<table class=\"actions stack\">\n  <thead><tr><th scope=\"col\" class=\"c-title\">Action</th><th scope=\"col\" class=\"c-owner\">Owner</th><th scope=\"col\" class=\"c-date\">Due</th><th scope=\"col\" class=\"c-status\">Status</th><th scope=\"col\" class=\"c-sev\">Priority</th></tr></thead>\n  <tbody>")
+	b.w("\n<div class=\"table-wrap\">\n<table class=\"actions stack\">\n  <thead><tr><th scope=\"col\" class=\"c-title\">Action</th><th scope=\"col\" class=\"c-owner\">Owner</th><th scope=\"col\" class=\"c-date\">Due</th><th scope=\"col\" class=\"c-status\">Status</th><th scope=\"col\" class=\"c-sev\">Priority</th><th scope=\"col\" class=\"c-closed\">Closed</th></tr></thead>\n  <tbody>")
 	for i := range items {
 		it := &items[i]
 		b.w("\n    <tr class=\"")
@@ -907,6 +907,26 @@ func (b *page) actionTable(root string, items []Item) {
 			b.severity(it.Priority)
 		} else {
 			b.w(`<span class="muted">—</span>`)
+		}
+		b.w("</td>\n      <td class=\"c-closed\">")
+		if it.ClosedDay != "" {
+			b.w(`<span class="cell-label">Closed </span><time datetime="`)
+			b.esc(it.ClosedDay)
+			b.w(`">`)
+			b.esc(it.ClosedDay)
+			b.w(`</time>`)
+			if it.CloseDays >= 0 {
+				b.w(` <span class="muted">`)
+				b.int(it.CloseDays)
+				b.w(` d to close</span>`)
+			}
+			if it.OnTime {
+				b.w(` <span class="flag flag-ok">on time</span>`)
+			} else if it.Late {
+				b.w(` <span class="soon">`)
+				b.int(it.DaysLate)
+				b.w(` d late</span>`)
+			}
 		}
 		b.w("</td>\n    </tr>")
 	}
