@@ -205,7 +205,7 @@ func TestWorkflowsAreValidYAML(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"actions/checkout@v4", "actions/setup-go@v5", "actions/configure-pages@v5", "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"}
+	want := []string{"actions/checkout@v4", "actions/setup-go@v5", "actions/configure-pages@v5", "actions/cache@v4", "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"}
 	if !reflect.DeepEqual(uses, want) {
 		t.Errorf("pages actions %v, want %v", uses, want)
 	}
