@@ -56,35 +56,10 @@ func TestLiveReload(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, stop := context.WithCancel(context.Background())
-	urls := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- server.Serve(ctx, server.Config{
-			Build: generator.Config{
-				Site: site, NoHistory: true, CacheDir: "-",
-				Now: time.Date(2026, 11, 27, 12, 0, 0, 0, site.Location),
-			},
-			Addr:  "127.0.0.1:0",
-			Ready: func(u string) { urls <- u },
-		})
-	}()
-	t.Cleanup(func() {
-		stop()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
-	var base string
-	select {
-	case base = <-urls:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v", err)
-	case <-time.After(pageTimeout):
-		t.Fatal("serve did not start")
-	}
+	base := serve(t, server.Config{Build: generator.Config{
+		Site: site, NoHistory: true, CacheDir: "-",
+		Now: time.Date(2026, 11, 27, 12, 0, 0, 0, site.Location),
+	}}, pageTimeout)
 
 	tab, rec := newTab(t, base)
 	// The page must be listening before the edit, or it misses the
@@ -156,4 +131,33 @@ func TestLiveReload(t *testing.T) {
 		t.Errorf("h1 %q under the overlay, want the last good page", h1)
 	}
 	rec.check(t)
+}
+
+// serve runs the preview server on a free loopback port until the test
+// ends and returns its URL once it has built the site (within limit).
+func serve(t *testing.T, cfg server.Config, limit time.Duration) string {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	urls := make(chan string, 1)
+	done := make(chan error, 1)
+	cfg.Addr = "127.0.0.1:0"
+	cfg.Ready = func(u string) { urls <- u }
+	go func() { done <- server.Serve(ctx, cfg) }()
+	t.Cleanup(func() {
+		stop()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	select {
+	case base := <-urls:
+		return base
+	case err := <-done:
+		t.Fatalf("serve stopped: %v", err)
+	case <-time.After(limit):
+		t.Fatal("serve did not start")
+	}
+	return ""
 }

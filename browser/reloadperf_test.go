@@ -2,7 +2,6 @@ package browser
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -97,33 +96,10 @@ func TestReloadLatency(t *testing.T) {
 	t.Cleanup(func() { os.WriteFile(file, orig, 0o644) })
 
 	log := &logLines{lines: make(chan string, 64)}
-	ctx, stop := context.WithCancel(context.Background())
-	urls := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- server.Serve(ctx, server.Config{
-			Build: generator.Config{Site: site, CacheDir: t.TempDir(), Now: time.Date(2026, 11, 27, 12, 0, 0, 0, site.Location)},
-			Addr:  "127.0.0.1:0",
-			Log:   log,
-			Ready: func(u string) { urls <- u },
-		})
-	}()
-	t.Cleanup(func() {
-		stop()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
-	var base string
-	select {
-	case base = <-urls:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v", err)
-	case <-time.After(5 * time.Minute):
-		t.Fatal("serve did not start")
-	}
+	base := serve(t, server.Config{
+		Build: generator.Config{Site: site, CacheDir: t.TempDir(), Now: time.Date(2026, 11, 27, 12, 0, 0, 0, site.Location)},
+		Log:   log,
+	}, 5*time.Minute)
 	// built waits for the end of the full build that follows an edit, so
 	// that each edit is measured from an idle server.
 	built := func() {

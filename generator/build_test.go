@@ -199,20 +199,24 @@ func corpus(b testing.TB, n int) string {
 	return dir
 }
 
-// BenchmarkBuild builds the 1,000-report corpus (HINDSIGHT_BENCH_REPORTS
-// changes the size).
-func BenchmarkBuild(b *testing.B) {
+// benchConfig is the build of the benchmark corpus: 1,000 reports, or
+// HINDSIGHT_BENCH_REPORTS.
+func benchConfig(b *testing.B) (int, Config) {
 	n := 1000
 	if s := os.Getenv("HINDSIGHT_BENCH_REPORTS"); s != "" {
 		n, _ = strconv.Atoi(s)
 	}
-	root := corpus(b, n)
-	s, err := config.Load(root, "")
+	s, err := config.Load(corpus(b, n), "")
 	if err != nil {
 		b.Fatal(err)
 	}
-	out := b.TempDir()
-	cfg := Config{Site: s, Out: filepath.Join(out, "site"), Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), CacheDir: b.TempDir()}
+	return n, Config{Site: s, Out: filepath.Join(b.TempDir(), "site"), Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), CacheDir: b.TempDir()}
+}
+
+// BenchmarkBuild builds the 1,000-report corpus (HINDSIGHT_BENCH_REPORTS
+// changes the size).
+func BenchmarkBuild(b *testing.B) {
+	n, cfg := benchConfig(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		res, err := Build(context.Background(), cfg)
@@ -230,16 +234,8 @@ func BenchmarkBuild(b *testing.B) {
 // benchmark corpus is saved: it renders that report's page into the
 // built site (HINDSIGHT_BENCH_REPORTS changes the size).
 func BenchmarkPreview(b *testing.B) {
-	n := 1000
-	if s := os.Getenv("HINDSIGHT_BENCH_REPORTS"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
-	root := corpus(b, n)
-	s, err := config.Load(root, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg := Config{Site: s, Out: filepath.Join(b.TempDir(), "site"), Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), CacheDir: b.TempDir()}
+	_, cfg := benchConfig(b)
+	root := cfg.Site.Root
 	res, err := Build(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)

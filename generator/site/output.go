@@ -75,16 +75,9 @@ var buffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10
 
 func (w *writer) page(tpl *Templates, p *Page) error {
 	rel := path.Join(p.Path, "index.html")
-	dst, err := w.target(rel)
+	dst, f, err := w.open(rel)
 	if err != nil {
 		return err
-	}
-	if err := w.mkdir(filepath.Dir(dst)); err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
-	}
-	f, err := create(dst)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
 	}
 	bw := buffers.Get().(*bufio.Writer)
 	bw.Reset(f)
@@ -111,25 +104,36 @@ func (w *writer) page(tpl *Templates, p *Page) error {
 // IDs and theme paths; it is cleaned and checked so nothing is written
 // outside the folder.
 func (w *writer) file(rel string, data []byte) error {
-	dst, err := w.target(rel)
+	dst, f, err := w.open(rel)
 	if err != nil {
 		return err
 	}
-	if err := w.mkdir(filepath.Dir(dst)); err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
-	}
-	f, err := create(dst)
-	if err == nil {
-		_, err = f.Write(data)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
 	w.done(w.rel(dst))
 	return nil
+}
+
+// open opens rel (slash path) under the output folder for writing,
+// making its folder; it returns the file's path too.
+func (w *writer) open(rel string) (string, *out, error) {
+	dst, err := w.target(rel)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := w.mkdir(filepath.Dir(dst)); err != nil {
+		return "", nil, fmt.Errorf("write %s: %w", rel, err)
+	}
+	f, err := create(dst)
+	if err != nil {
+		return "", nil, fmt.Errorf("write %s: %w", rel, err)
+	}
+	return dst, f, nil
 }
 
 // out is a file being written over an earlier build's. Truncating it
