@@ -204,13 +204,10 @@ func searchOnce(t *testing.T, ctx context.Context, q string) latency {
 // reports) and narrow ones.
 var perfQueries = []string{"a", "th", "the", "api", "deploy", "INC-2025", "payments", "zzzz"}
 
-// TestSearchLatency builds a site of a few thousand reports and measures
-// how long the search page takes to show results: for each query typed
-// into an empty box, and for each keypress of a word typed letter by
-// letter. The times are logged, not asserted (a shared machine's
-// scheduler would make a timed assertion flaky); what is asserted is that
-// every query shows the right results.
-func TestSearchLatency(t *testing.T) {
+// perfPage opens the search page of the site of perfSite, ready to
+// measure; it returns the special report's word as perfSite does.
+func perfPage(t *testing.T) (context.Context, *recorder, string) {
+	t.Helper()
 	needBrowser(t)
 	if testing.Short() {
 		t.Skip("builds a few thousand reports")
@@ -224,6 +221,17 @@ func TestSearchLatency(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](latencyProbe)); err != nil {
 		t.Fatal(err)
 	}
+	return ctx, rec, special
+}
+
+// TestSearchLatency builds a site of a few thousand reports and measures
+// how long the search page takes to show results: for each query typed
+// into an empty box, and for each keypress of a word typed letter by
+// letter. The times are logged, not asserted (a shared machine's
+// scheduler would make a timed assertion flaky); what is asserted is that
+// every query shows the right results.
+func TestSearchLatency(t *testing.T) {
+	ctx, rec, special := perfPage(t)
 	const rounds = 7
 	// stats is the median and the worst of one measure.
 	stats := func(ls []latency, of func(latency) float64) (median, worst float64) {
@@ -302,19 +310,7 @@ func TestSearchLatency(t *testing.T) {
 // on demand: by the button below the list, by scrolling near it, and by
 // moving down past the last result drawn.
 func TestSearchMore(t *testing.T) {
-	needBrowser(t)
-	if testing.Short() {
-		t.Skip("builds a few thousand reports")
-	}
-	base, _ := perfSite(t)
-	ctx, rec := newTab(t, base)
-	if err := load(ctx, rec, base+"search/"); err != nil {
-		t.Fatal(err)
-	}
-	searchReady(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](latencyProbe)); err != nil {
-		t.Fatal(err)
-	}
+	ctx, rec, _ := perfPage(t)
 	count := func() int {
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#search-results li").length`))
 		if err != nil {
