@@ -38,7 +38,7 @@ var programOnce = sync.OnceValue(func() string {
 func program() string { return programOnce() }
 
 // parsedFile is the parse cache's file name.
-const parsedFile = "reports.v2.gob"
+const parsedFile = "reports.v3.gob"
 
 // parsed is the parse cache: reports as report.Parse returned them,
 // before history and cross-checks added to them.
@@ -59,7 +59,10 @@ type cached struct {
 	Read int64
 }
 
-type fileStat struct{ Size, MTime int64 }
+type fileStat struct {
+	Size, MTime, CTime int64
+	Ino                uint64
+}
 
 // optional calls f with each optional field of r: whether it is there,
 // and a function that puts a zero value there.

@@ -273,7 +273,7 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 	// not read again (git decides what to look at the same way).
 	started := time.Now().UnixNano()
 	stats := make([]fileStat, len(paths))
-	var reused atomic.Int64
+	var byStat atomic.Int64 // reports taken from the cache unread
 	reports := make([]*report.Report, len(paths))
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
@@ -286,9 +286,9 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 			rel, _ := filepath.Rel(root, p)
 			rel = filepath.ToSlash(rel)
 			if st, err := os.Lstat(p); err == nil {
-				stats[i] = fileStat{Size: st.Size(), MTime: st.ModTime().UnixNano()}
-				if c, ok := prior()[rel]; ok && c.R != nil && c.Stat == stats[i] && c.Stat.MTime < c.Read-int64(2*time.Second) {
-					reused.Add(1)
+				stats[i] = statOf(st)
+				if c, ok := prior()[rel]; ok && c.R != nil && c.Stat == stats[i] && max(c.Stat.MTime, c.Stat.CTime) < c.Read-int64(2*time.Second) {
+					byStat.Add(1)
 					reports[i] = c.unpack()
 					return nil
 				}
@@ -298,7 +298,6 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 			if err == nil {
 				sum := sha256.Sum256(data)
 				if c, ok := prior()[rel]; ok && c.R != nil && c.R.Sum == sum {
-					reused.Add(1)
 					reports[i] = c.unpack()
 					return nil
 				}
@@ -347,7 +346,9 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 			withSum++
 		}
 	}
-	if cacheDir != "" && key != "" && (int(reused.Load()) != withSum || len(prior()) != withSum) {
+	// Saved unless every report was taken unread: a report read again,
+	// even unchanged, has new times to record.
+	if cacheDir != "" && key != "" && (int(byStat.Load()) != withSum || len(prior()) != withSum) {
 		// Saved while the build goes on, from copies of what history
 		// and the cross-checks are about to change.
 		keep := make(map[string]cached, len(set.Reports))
@@ -413,6 +414,25 @@ func attach(set *Set, h *history.Result, dir string) {
 			g.History[i] = report.Revision{Commit: c.Hash, Date: c.Date, Author: c.Author, Subject: c.Subject, Blob: c.Blob}
 		}
 		r.Git = g
+	}
+}
+
+// pageFile is the page cache's records of the output folder, one file
+// per folder; "" without a cache.
+func (c *Config) pageFile() string {
+	dir := c.cacheDir()
+	if dir == "" || program() == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(c.OutDir()))
+	return filepath.Join(dir, "pages-"+hex.EncodeToString(sum[:8])+".v1.gob")
+}
+
+// ForgetPages deletes the page cache's records of cfg's output folder,
+// for an output folder that goes away with its user (serve's).
+func ForgetPages(cfg Config) {
+	if f := cfg.pageFile(); f != "" {
+		os.Remove(f)
 	}
 }
 
@@ -508,6 +528,11 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	res.Phases = set.Phases
 	phase := func(name string, since time.Time) { res.Phases = append(res.Phases, Phase{name, time.Since(since)}) }
 	t := time.Now()
+	unlock, err := site.Lock(out)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	staged, err := site.Stage(out)
 	if err != nil {
 		return nil, err
@@ -515,11 +540,8 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	tmp := staged.Dir
 	published := site.ReadSite(out)
 	build := max(staged.Build, published.Build) + 1
-	pageFile := ""
-	if dir := cfg.cacheDir(); dir != "" && program() != "" {
-		// one record file per output folder
-		sum := sha256.Sum256([]byte(out))
-		pageFile = filepath.Join(dir, "pages-"+hex.EncodeToString(sum[:8])+".v1.gob")
+	pageFile := cfg.pageFile()
+	if pageFile != "" {
 		in.Pages = site.LoadPageCache(pageFile, program(), staged, published)
 		build = in.Pages.Build
 	}

@@ -68,6 +68,7 @@ func Serve(ctx context.Context, cfg Config) error {
 	defer os.RemoveAll(tmp)
 	cfg.Build.Out = filepath.Join(tmp, "site")
 	cfg.Build.Force = true
+	defer generator.ForgetPages(cfg.Build)
 
 	s := &server{cfg: cfg, dir: cfg.Build.Out, hub: newHub()}
 	s.rebuild(ctx, "start", nil)

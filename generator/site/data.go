@@ -207,6 +207,13 @@ func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public b
 func someEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool, only map[string]bool) []*Entry {
 	out := make([]*Entry, len(rs))
 	urls := make(map[string]bool, len(rs))
+	for _, r := range rs {
+		// The year lists live beside the reports: a report whose ID is a
+		// year gets a numbered page rather than the list's.
+		if y := r.Year(); y > 0 {
+			urls["incidents/"+strconv.Itoa(y)+"/"] = true
+		}
+	}
 	for i, r := range rs {
 		e := &Entry{Report: r, URL: URL(r.ID)}
 		// Two reports with one ID (an error check reports) still get a

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 )
 
 // writer creates the files of the output folder.
@@ -53,6 +54,12 @@ func (w *writer) mkdir(dir string) error {
 	if st, err := os.Lstat(dir); err == nil && st.IsDir() {
 		w.dirs.Store(dir, true)
 		return nil
+	} else if err == nil {
+		// An earlier build had a file here (an attachment that is now a
+		// folder): the folder rendered into is hindsight's own.
+		if err := os.Remove(dir); err != nil {
+			return err
+		}
 	}
 	parent := filepath.Dir(dir)
 	if _, ok := w.dirs.Load(parent); !ok && parent != w.dir {
@@ -148,6 +155,14 @@ type out struct {
 
 func create(dst string) (*out, error) {
 	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE, 0o644)
+	if errors.Is(err, syscall.EISDIR) {
+		// An earlier build had a folder here (a folder of attachments
+		// that is now a file).
+		if err := os.RemoveAll(dst); err != nil {
+			return nil, err
+		}
+		f, err = os.OpenFile(dst, os.O_WRONLY|os.O_CREATE, 0o644)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/gob"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hindsight-docs/hindsight/generator/report"
+	"github.com/hindsight-docs/hindsight/themes"
 )
 
 // PageCache lets a build keep the report pages an earlier build wrote
@@ -119,7 +121,7 @@ func (c *PageCache) Save(file string) error {
 func (c *PageCache) enabled() bool { return c != nil && c.Program != "" }
 
 // siteKey digests what every report page depends on besides its report.
-func (c *PageCache) siteKey(in Input, today time.Time) [32]byte {
+func (c *PageCache) siteKey(in Input, today time.Time, years []int) [32]byte {
 	h := sha256.New()
 	str := func(s string) { writeStr(h, s) }
 	str(c.Program)
@@ -140,10 +142,22 @@ func (c *PageCache) siteKey(in Input, today time.Time) [32]byte {
 		return nil
 	})
 	sort.Strings(names)
+	stock := true
 	for _, n := range names {
 		b, _ := fs.ReadFile(in.Theme, n)
 		str(n)
 		str(string(b))
+		if d, err := fs.ReadFile(themes.Default(), n); err != nil || !bytes.Equal(b, d) {
+			stock = false
+		}
+	}
+	if !stock {
+		// The default layouts show of the site only what is hashed
+		// above; a theme's own may show any of it, to the second.
+		str(in.Now.Format(time.RFC3339Nano))
+		for _, y := range years {
+			writeInt(h, int64(y))
+		}
 	}
 	var k [32]byte
 	h.Sum(k[:0])
@@ -162,6 +176,7 @@ func pageKey(site [32]byte, e *Entry) [32]byte {
 		writeInt(h, int64(off))
 	}
 	str(e.URL)
+	str(e.Path) // the edit link and diagnostics name the file
 	if g := e.Git; g != nil {
 		str("git")
 		tm(g.Created)
@@ -314,10 +329,13 @@ func (c *PageCache) record(e *Entry, key [32]byte) *pageRecord {
 }
 
 // copied notes a file copied beside a page.
-func (r *pageRecord) copied(src, dst string) {
-	if st, err := os.Lstat(src); err == nil {
-		r.Copies = append(r.Copies, copyDep{Dst: dst, Size: st.Size(), MTime: st.ModTime().UnixNano()})
+func (r *pageRecord) copied(src, dst string) bool {
+	st, err := os.Lstat(src)
+	if err != nil {
+		return false
 	}
+	r.Copies = append(r.Copies, copyDep{Dst: dst, Size: st.Size(), MTime: st.ModTime().UnixNano()})
+	return true
 }
 
 func (c *PageCache) store(url string, r *pageRecord) {

@@ -70,7 +70,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	cache := in.Pages
 	var siteKey [32]byte
 	if cache.enabled() {
-		siteKey = cache.siteKey(in, today)
+		siteKey = cache.siteKey(in, today, info.Years)
 	}
 	out := &Output{}
 	var diagMu sync.Mutex
@@ -135,14 +135,18 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			if err := w.page(tpl, p); err != nil {
 				return err
 			}
+			complete := true
 			for _, c := range copies() {
 				if err := w.copyFile(c.src, path.Join(e.URL, c.dst)); err != nil {
 					diag(report.Diagnostic{Path: e.Path, Line: 1, Severity: "warning", Rule: "attachment", Message: err.Error()})
-				} else if rec != nil {
-					rec.copied(c.src, c.dst)
+					complete = false
+				} else if rec != nil && !rec.copied(c.src, c.dst) {
+					complete = false
 				}
 			}
-			if rec != nil {
+			// A page whose files could not all be copied is rendered
+			// again next time, which tries them again.
+			if rec != nil && complete {
 				cache.store(e.URL, rec)
 			}
 			return nil

@@ -152,6 +152,25 @@ func split(out string) (parent, base string) {
 	return parent, base
 }
 
+// Lock waits until no other build writes the site at out and keeps it
+// so until unlock: two builds at once would take each other's folders
+// and build numbers. The lock is a file beside out, .<out>.lock.
+func Lock(out string) (unlock func(), err error) {
+	parent, base := split(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(parent, "."+base+".lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("output folder: lock: %w", err)
+	}
+	return func() { f.Close() }, nil
+}
+
 // Stage returns the folder a build renders into, beside out so that the
 // final swap is a rename on one file system. It reuses the site before
 // the previous one, which Publish keeps as .<out>.next: on many file
@@ -190,6 +209,14 @@ func stage(out string) (string, error) {
 		return "", fmt.Errorf("output folder: %w", err)
 	}
 	next := filepath.Join(parent, "."+base+".next")
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
+		// Where there is no atomic swap, a build killed between Publish's
+		// two renames leaves the last good site as .next alone: it is
+		// the site again.
+		if _, err := os.Stat(filepath.Join(next, Manifest)); err == nil {
+			_ = os.Rename(next, out)
+		}
+	}
 	if st, err := os.Lstat(next); err == nil && st.IsDir() {
 		// Claimed by renaming, so two builds never share it.
 		if err := os.Remove(tmp); err == nil {

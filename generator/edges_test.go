@@ -1,0 +1,252 @@
+package generator
+
+// Edge cases of the caches and of the folder a build renders into; each
+// build with the caches must write what a build from nothing writes.
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/hindsight-docs/hindsight/generator/config"
+)
+
+func edgeBuild(t *testing.T, root, cacheDir, out string, noHist bool) *Result {
+	t.Helper()
+	s, err := config.Load(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Build(context.Background(), Config{Site: s, Out: out, Now: time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC), CacheDir: cacheDir, KeepGoing: true, NoHistory: noHist})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// A report file renamed without a change of content keeps its ID, URL and
+// bytes: the page cache keeps the page, whose "View source" link names
+// the old path.
+func TestCachedRenameWithoutHistory(t *testing.T) {
+	root := fixture(t)
+	reports := filepath.Join(root, "docs/incident-reports/2025")
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true)
+	if err := os.Rename(filepath.Join(reports, "INC-2025-10-08-001-booking-outage.md"), filepath.Join(reports, "booking.md")); err != nil {
+		t.Fatal(err)
+	}
+	res := edgeBuild(t, root, cache, out, true)
+	t.Log(res.Timings())
+	fresh := filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, "-", fresh, true)
+	sameTree(t, fresh, out)
+}
+
+// An edit that keeps the file's size, with its modification time put
+// back (cp -p, rsync -a, tar, touch -r ...): the parse cache takes the
+// old report by size and mtime; git would notice by ctime.
+func TestCachedEditWithTimePutBack(t *testing.T) {
+	root := fixture(t)
+	p := filepath.Join(root, "docs/incident-reports/2025/INC-2025-09-30-002-tours-lock.md")
+	hourAgo := time.Now().Add(-time.Hour)
+	os.Chtimes(p, hourAgo, hourAgo)
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	b, _ := os.ReadFile(p)
+	b = bytes.Replace(b, []byte("severity: P2"), []byte("severity: P0"), 1)
+	os.WriteFile(p, b, 0o644)
+	os.Chtimes(p, hourAgo, hourAgo)
+	edgeBuild(t, root, cache, out, true)
+	fresh := filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, "-", fresh, true)
+	sameTree(t, fresh, out)
+}
+
+// Two builds into one output folder at once (a CI job and a developer, or
+// serve's rebuild and a manual build): each deletes the other's
+// ".site.tmp-*" folder as "killed half way".
+func TestConcurrentBuildsOneOutput(t *testing.T) {
+	root := fixture(t)
+	s, err := config.Load(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	fresh := filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, "-", fresh, true)
+	fails := 0
+	for i := 0; i < 30; i++ {
+		errs := make(chan error, 2)
+		// two builds at once, as a CI job and a developer might
+		for j := 0; j < 2; j++ {
+			go func() {
+				_, err := Build(context.Background(), Config{Site: s, Out: out, Now: time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC), CacheDir: "-", KeepGoing: true, NoHistory: true})
+				errs <- err
+			}()
+		}
+		for j := 0; j < 2; j++ {
+			if err := <-errs; err != nil {
+				fails++
+				t.Logf("round %d: %v", i, err)
+			}
+		}
+		var n, m int
+		filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return nil
+		})
+		filepath.WalkDir(fresh, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				m++
+			}
+			return nil
+		})
+		if n != m {
+			t.Errorf("round %d: published site has %d files, a fresh build %d", i, n, m)
+		}
+	}
+	if fails > 0 {
+		t.Errorf("%d of 60 builds failed", fails)
+	}
+}
+
+// An attachment that was a file becomes a folder: the build renders
+// into the site before the previous one, where "img" is still a file.
+func TestAttachmentFileBecomesFolder(t *testing.T) {
+	root := fixture(t)
+	dir := filepath.Join(root, "docs/incident-reports/2025/inc9")
+	os.MkdirAll(dir, 0o755)
+	write := func(att string) {
+		os.WriteFile(filepath.Join(dir, "r.md"), []byte("---\nid: INC-2025-07-01-009\ntitle: T\nseverity: P2\nstatus: final\nstarted: 2025-07-01 10:00\nattachments: ["+att+"]\n---\nBody.\n"), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "img"), []byte("file"), 0o644)
+	write("img")
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true)
+	os.Remove(filepath.Join(dir, "img"))
+	os.MkdirAll(filepath.Join(dir, "img"), 0o755)
+	os.WriteFile(filepath.Join(dir, "img", "x.png"), []byte("png"), 0o644)
+	write("img/x.png")
+	res := edgeBuild(t, root, cache, out, true)
+	for _, d := range res.Diagnostics {
+		if d.Rule == "attachment" {
+			t.Logf("cached build: %s: %s", d.Path, d.Message)
+		}
+	}
+	fresh := filepath.Join(t.TempDir(), "site")
+	want := edgeBuild(t, root, "-", fresh, true)
+	for _, d := range want.Diagnostics {
+		if d.Rule == "attachment" {
+			t.Logf("fresh build: %s: %s", d.Path, d.Message)
+		}
+	}
+	sameTree(t, fresh, out)
+}
+
+// A report whose ID is a year that has a list page: both are
+// incidents/2025/index.html, written by two goroutines at once.
+func TestIDThatIsAYear(t *testing.T) {
+	root := fixture(t)
+	os.WriteFile(filepath.Join(root, "docs/incident-reports/2025/y.md"), []byte("---\nid: \"2025\"\ntitle: Year\nseverity: P2\nstatus: final\nstarted: 2025-07-01 10:00\n---\nBody.\n"), 0o644)
+	for i := 0; i < 5; i++ {
+		out := filepath.Join(t.TempDir(), "site")
+		edgeBuild(t, root, "-", out, true)
+		list, _ := os.ReadFile(filepath.Join(out, "incidents/2025/index.html"))
+		page, _ := os.ReadFile(filepath.Join(out, "incidents/2025-2/index.html"))
+		if !bytes.Contains(list, []byte(`class="page-incidents"`)) || !bytes.Contains(page, []byte(`class="page-report"`)) {
+			t.Fatalf("build %d: the year list and the report with the year for ID must have a page each", i)
+		}
+	}
+}
+
+// After every file's mtime changes with its bytes the same (git checkout
+// of another branch and back, a fresh clone restoring the cache), every
+// report is reused by hash, so the parse cache is not rewritten and its
+// size+mtime shortcut never applies again.
+func TestParseCacheRefreshedAfterNewTimes(t *testing.T) {
+	root := fixture(t)
+	files, _ := filepath.Glob(filepath.Join(root, "docs/incident-reports/2025/*.md"))
+	set := func(d time.Duration) {
+		for _, f := range files {
+			tm := time.Now().Add(d)
+			os.Chtimes(f, tm, tm)
+		}
+	}
+	set(-2 * time.Hour)
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	set(-time.Hour)
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true)
+	prior := loadParsed(cache, parseKey(Config{Site: mustLoad(t, root)}))
+	for _, f := range files {
+		rel, _ := filepath.Rel(root, f)
+		st, _ := os.Lstat(f)
+		if c := prior[filepath.ToSlash(rel)]; c.Stat.MTime != st.ModTime().UnixNano() {
+			t.Errorf("%s: cached mtime %v, file %v: re-read and hashed on every build", rel, time.Unix(0, c.Stat.MTime), st.ModTime())
+		}
+	}
+}
+
+func mustLoad(t *testing.T, root string) *config.Site {
+	s, err := config.Load(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// A theme override (docs/themes.md: ".Site (title, description, repo
+// URL, today, years...)") whose footer lists the years: a report in a
+// new year changes every page, but the page key has no Site.Years.
+func TestCachedPagesWithThemeShowingSiteFacts(t *testing.T) {
+	root := fixture(t)
+	os.MkdirAll(filepath.Join(root, "layouts/partials"), 0o755)
+	os.WriteFile(filepath.Join(root, "layouts/partials/footer.html"), []byte(`<footer>{{range .Site.Years}}<a href="{{$.Root}}incidents/{{.}}/">{{.}}</a> {{end}} {{when .Site.Generated}}</footer>`), 0o644)
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true)
+	os.MkdirAll(filepath.Join(root, "docs/incident-reports/2024"), 0o755)
+	os.WriteFile(filepath.Join(root, "docs/incident-reports/2024/old.md"), []byte("---\nid: INC-2024-03-01-001\ntitle: Old\nseverity: P3\nstatus: final\nstarted: 2024-03-01 10:00\n---\nBody.\n"), 0o644)
+	res := edgeBuild(t, root, cache, out, true)
+	t.Log(res.Timings())
+	fresh := filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, "-", fresh, true)
+	sameTree(t, fresh, out)
+}
+
+// A file the body links to could not be copied once (here: the staging
+// folder still had "img" as a file): the record keeps the page without
+// the copy, and later builds reuse it, never copying the file again.
+func TestFailedCopyRetried(t *testing.T) {
+	root := fixture(t)
+	dir := filepath.Join(root, "docs/incident-reports/2025/inc9")
+	os.MkdirAll(dir, 0o755)
+	write := func(link string) {
+		os.WriteFile(filepath.Join(dir, "r.md"), []byte("---\nid: INC-2025-07-01-009\ntitle: T\nseverity: P2\nstatus: final\nstarted: 2025-07-01 10:00\n---\nSee [graph]("+link+").\n"), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "img"), []byte("file"), 0o644)
+	write("img")
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true)
+	os.Remove(filepath.Join(dir, "img"))
+	os.MkdirAll(filepath.Join(dir, "img"), 0o755)
+	os.WriteFile(filepath.Join(dir, "img", "x.png"), []byte("png"), 0o644)
+	write("img/x.png")
+	edgeBuild(t, root, cache, out, true) // copy fails: warning
+	for i := 0; i < 3; i++ {
+		res := edgeBuild(t, root, cache, out, true)
+		t.Logf("build %d: %s", i, res.Timings())
+		if _, err := os.Stat(filepath.Join(out, "incidents/INC-2025-07-01-009/img/x.png")); err != nil {
+			t.Errorf("build %d after the failure: %v", i, err)
+		}
+	}
+}
