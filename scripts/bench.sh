@@ -9,6 +9,13 @@
 #   scripts/bench.sh                 # 1000 10000 30000
 #   scripts/bench.sh 1000 10000      # chosen sizes
 #   BENCH_DIR=/var/tmp/hb scripts/bench.sh
+#   HUGO=/path/to/hugo scripts/bench.sh   # also time Hugo on the same files
+#
+# With Hugo (HUGO, else hugo on PATH) it also times a cold Hugo build of
+# the same reports with git info (enableGitInfo), through the smallest
+# layouts that show each report and the lists, and prints the ratio.
+# Hugo 0.160 builds from the module proxy:
+#   GOBIN=/tmp/hugo-bin go install github.com/gohugoio/hugo@v0.160.0
 #
 # Prints a Markdown table for docs/performance.md.
 set -euo pipefail
@@ -22,6 +29,26 @@ bin="${HINDSIGHT_BIN:-$dir/hindsight}"
 [ -n "${HINDSIGHT_BIN:-}" ] || go build -o "$bin" ./cmd/hindsight
 
 # measure CMD...: prints "seconds peak-MB" of one run of CMD.
+hugo="${HUGO:-$(command -v hugo || true)}"
+if [ -n "$hugo" ]; then
+  mkdir -p "$dir/hugo/layouts/_default"
+  cat >"$dir/hugo/hugo.toml" <<'EOF'
+baseURL = "https://example.org/"
+title = "Incident reports"
+contentDir = "docs/incident-reports"
+enableGitInfo = true
+EOF
+  cat >"$dir/hugo/layouts/_default/single.html" <<'EOF'
+<!doctype html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>
+<p>{{ .Lastmod.Format "2006-01-02" }}{{ with .GitInfo }} · {{ .AuthorName }} · {{ .AbbreviatedHash }}{{ end }}</p>
+{{ .Content }}</body></html>
+EOF
+  cat >"$dir/hugo/layouts/_default/list.html" <<'EOF'
+<!doctype html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>
+<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Lastmod.Format "2006-01-02" }}</li>{{ end }}</ul></body></html>
+EOF
+fi
+
 measure() {
   local t
   t=$(mktemp)
@@ -33,13 +60,13 @@ measure() {
 # Outputs of earlier runs go first: deleting hundreds of megabytes makes
 # the file system busy for a while, which would land on the cold build.
 for n in "${sizes[@]}"; do
-  rm -rf "$dir/cache-$n" "$dir/out-$n" "$dir/.out-$n".*
+  rm -rf "$dir/cache-$n" "$dir/out-$n" "$dir/.out-$n".* "$dir/hugo-out-$n" "$dir/hugo-cache-$n"
 done
 sync
 sleep 5
 
-echo "| reports | commits | cold build | peak MB | second build | rebuild, nothing changed | rebuild after one commit | peak MB | git log -M |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| reports | commits | cold build | peak MB | second build | rebuild, nothing changed | rebuild after one commit | peak MB | git log -M | Hugo, git info | peak MB | Hugo ÷ cold build |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
   repo="$dir/corpus-$n"
   if [ ! -d "$repo/.git" ]; then
@@ -61,7 +88,15 @@ for n in "${sizes[@]}"; do
   read -r one one_mb < <(measure "${build[@]}")
   git reset -q --hard HEAD~1
   read -r gitlog _ < <(measure git log -M --name-status -- docs/incident-reports)
+  hugo_s="" hugo_mb="" ratio=""
+  if [ -n "$hugo" ]; then
+    sync
+    read -r hugo_s hugo_mb < <(measure "$hugo" --source . --config "$dir/hugo/hugo.toml" --layoutDir "$dir/hugo/layouts" \
+      --destination "$dir/hugo-out-$n" --cacheDir "$dir/hugo-cache-$n" --quiet)
+    ratio=$(awk -v h="$hugo_s" -v c="$cold" 'BEGIN { printf "%.1f", h / c }')
+    hugo_s="$hugo_s s"
+  fi
   cd - >/dev/null
   unset XDG_CACHE_HOME
-  echo "| $n | $commits | ${cold} s | $cold_mb | ${second} s | ${same} s | ${one} s | $one_mb | ${gitlog} s |"
+  echo "| $n | $commits | ${cold} s | $cold_mb | ${second} s | ${same} s | ${one} s | $one_mb | ${gitlog} s | $hugo_s | $hugo_mb | $ratio |"
 done
