@@ -161,14 +161,18 @@ func orNone(s string) string {
 }
 
 // text escapes an RFC 5545 TEXT value.
-func text(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
-	return r.Replace(s)
-}
+func text(s string) string { return textEscaper.Replace(s) }
+
+var textEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
 
 // fold writes one content line, folded at 75 octets without splitting
 // a UTF-8 character, ended by CRLF.
 func fold(b *bytes.Buffer, s string) {
+	if len(s) <= 75 && utf8.ValidString(s) {
+		b.WriteString(s)
+		b.WriteString("\r\n")
+		return
+	}
 	n := 0
 	for _, r := range s {
 		size := utf8.RuneLen(r)
