@@ -91,9 +91,11 @@ func SearchJSON(entries []*Entry) ([]byte, error) {
 		docs = append(docs, d)
 
 		clear(best)
-		for _, w := range searchWords(e.Body) {
-			best[w] = fieldBody + 1
-		}
+		bodyWords(e.Body, func(w string) {
+			if best[w] == 0 {
+				best[w] = fieldBody + 1
+			}
+		})
 		inHead := func(text string, field int8) {
 			searchTokens(text, func(w string) {
 				if best[w] < field+1 {
@@ -330,14 +332,24 @@ var searchStop = func() map[string]bool {
 func searchWords(body []byte) []string {
 	seen := map[string]bool{}
 	var out []string
-	searchTokens(string(body), func(w string) {
-		if utf8.RuneCountInString(w) < 3 || seen[w] || searchStop[w] || !hasLetter(w) {
-			return
+	bodyWords(body, func(w string) {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
 		}
-		seen[w] = true
-		out = append(out, w)
 	})
 	return out
+}
+
+// bodyWords calls add with each word of body the index keeps, repeats
+// included.
+func bodyWords(body []byte, add func(string)) {
+	searchTokens(string(body), func(w string) {
+		if len(w) < 3 || (len(w) < 12 && utf8.RuneCountInString(w) < 3) || searchStop[w] || !hasLetter(w) {
+			return
+		}
+		add(w)
+	})
 }
 
 // searchTokens calls add with every lower-cased word of text, repeats
