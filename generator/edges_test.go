@@ -28,8 +28,7 @@ func edgeBuild(t *testing.T, root, cacheDir, out string, noHist bool) *Result {
 }
 
 // A report file renamed without a change of content keeps its ID, URL and
-// bytes: the page cache keeps the page, whose "View source" link names
-// the old path.
+// bytes, but its "View source" link must name the new path.
 func TestCachedRenameWithoutHistory(t *testing.T) {
 	root := fixture(t)
 	reports := filepath.Join(root, "docs/incident-reports/2025")
@@ -41,14 +40,12 @@ func TestCachedRenameWithoutHistory(t *testing.T) {
 	}
 	res := edgeBuild(t, root, cache, out, true)
 	t.Log(res.Timings())
-	fresh := filepath.Join(t.TempDir(), "site")
-	edgeBuild(t, root, "-", fresh, true)
-	sameTree(t, fresh, out)
+	matchesFresh(t, root, out)
 }
 
 // An edit that keeps the file's size, with its modification time put
-// back (cp -p, rsync -a, tar, touch -r ...): the parse cache takes the
-// old report by size and mtime; git would notice by ctime.
+// back (cp -p, rsync -a, tar, touch -r ...): its change time tells it,
+// as it tells git.
 func TestCachedEditWithTimePutBack(t *testing.T) {
 	root := fixture(t)
 	p := filepath.Join(root, "docs/incident-reports/2025/INC-2025-09-30-002-tours-lock.md")
@@ -61,14 +58,11 @@ func TestCachedEditWithTimePutBack(t *testing.T) {
 	os.WriteFile(p, b, 0o644)
 	os.Chtimes(p, hourAgo, hourAgo)
 	edgeBuild(t, root, cache, out, true)
-	fresh := filepath.Join(t.TempDir(), "site")
-	edgeBuild(t, root, "-", fresh, true)
-	sameTree(t, fresh, out)
+	matchesFresh(t, root, out)
 }
 
 // Two builds into one output folder at once (a CI job and a developer, or
-// serve's rebuild and a manual build): each deletes the other's
-// ".site.tmp-*" folder as "killed half way".
+// serve's rebuild and a manual build) take turns.
 func TestConcurrentBuildsOneOutput(t *testing.T) {
 	root := fixture(t)
 	s, err := config.Load(root, "")
@@ -125,15 +119,8 @@ func TestAttachmentFileBecomesFolder(t *testing.T) {
 	write := func(att string) {
 		os.WriteFile(filepath.Join(dir, "r.md"), []byte("---\nid: INC-2025-07-01-009\ntitle: T\nseverity: P2\nstatus: final\nstarted: 2025-07-01 10:00\nattachments: ["+att+"]\n---\nBody.\n"), 0o644)
 	}
-	os.WriteFile(filepath.Join(dir, "img"), []byte("file"), 0o644)
-	write("img")
-	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
-	edgeBuild(t, root, cache, out, true)
-	edgeBuild(t, root, cache, out, true)
-	os.Remove(filepath.Join(dir, "img"))
-	os.MkdirAll(filepath.Join(dir, "img"), 0o755)
-	os.WriteFile(filepath.Join(dir, "img", "x.png"), []byte("png"), 0o644)
-	write("img/x.png")
+	cache, out := imgFileBuilt(t, root, dir, write)
+	imgBecomesFolder(dir, write)
 	res := edgeBuild(t, root, cache, out, true)
 	for _, d := range res.Diagnostics {
 		if d.Rule == "attachment" {
@@ -150,8 +137,8 @@ func TestAttachmentFileBecomesFolder(t *testing.T) {
 	sameTree(t, fresh, out)
 }
 
-// A report whose ID is a year that has a list page: both are
-// incidents/2025/index.html, written by two goroutines at once.
+// A report whose ID is a year that has a list page gets a page of its
+// own beside the list.
 func TestIDThatIsAYear(t *testing.T) {
 	root := fixture(t)
 	os.WriteFile(filepath.Join(root, "docs/incident-reports/2025/y.md"), []byte("---\nid: \"2025\"\ntitle: Year\nseverity: P2\nstatus: final\nstarted: 2025-07-01 10:00\n---\nBody.\n"), 0o644)
@@ -166,10 +153,10 @@ func TestIDThatIsAYear(t *testing.T) {
 	}
 }
 
-// After every file's mtime changes with its bytes the same (git checkout
-// of another branch and back, a fresh clone restoring the cache), every
-// report is reused by hash, so the parse cache is not rewritten and its
-// size+mtime shortcut never applies again.
+// After every file's times change with its bytes the same (git checkout
+// of another branch and back, a fresh clone restoring the cache), the
+// parse cache records the new times, so later builds need not read the
+// files again.
 func TestParseCacheRefreshedAfterNewTimes(t *testing.T) {
 	root := fixture(t)
 	files, _ := filepath.Glob(filepath.Join(root, "docs/incident-reports/2025/*.md"))
@@ -205,7 +192,7 @@ func mustLoad(t *testing.T, root string) *config.Site {
 
 // A theme override (docs/themes.md: ".Site (title, description, repo
 // URL, today, years...)") whose footer lists the years: a report in a
-// new year changes every page, but the page key has no Site.Years.
+// new year changes every page.
 func TestCachedPagesWithThemeShowingSiteFacts(t *testing.T) {
 	root := fixture(t)
 	os.MkdirAll(filepath.Join(root, "layouts/partials"), 0o755)
@@ -217,14 +204,11 @@ func TestCachedPagesWithThemeShowingSiteFacts(t *testing.T) {
 	os.WriteFile(filepath.Join(root, "docs/incident-reports/2024/old.md"), []byte("---\nid: INC-2024-03-01-001\ntitle: Old\nseverity: P3\nstatus: final\nstarted: 2024-03-01 10:00\n---\nBody.\n"), 0o644)
 	res := edgeBuild(t, root, cache, out, true)
 	t.Log(res.Timings())
-	fresh := filepath.Join(t.TempDir(), "site")
-	edgeBuild(t, root, "-", fresh, true)
-	sameTree(t, fresh, out)
+	matchesFresh(t, root, out)
 }
 
-// A file the body links to could not be copied once (here: the staging
-// folder still had "img" as a file): the record keeps the page without
-// the copy, and later builds reuse it, never copying the file again.
+// A file the body links to that could not be copied once is copied by
+// the next build.
 func TestFailedCopyRetried(t *testing.T) {
 	root := fixture(t)
 	dir := filepath.Join(root, "docs/incident-reports/2025/inc9")
@@ -232,15 +216,8 @@ func TestFailedCopyRetried(t *testing.T) {
 	write := func(link string) {
 		os.WriteFile(filepath.Join(dir, "r.md"), []byte("---\nid: INC-2025-07-01-009\ntitle: T\nseverity: P2\nstatus: final\nstarted: 2025-07-01 10:00\n---\nSee [graph]("+link+").\n"), 0o644)
 	}
-	os.WriteFile(filepath.Join(dir, "img"), []byte("file"), 0o644)
-	write("img")
-	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
-	edgeBuild(t, root, cache, out, true)
-	edgeBuild(t, root, cache, out, true)
-	os.Remove(filepath.Join(dir, "img"))
-	os.MkdirAll(filepath.Join(dir, "img"), 0o755)
-	os.WriteFile(filepath.Join(dir, "img", "x.png"), []byte("png"), 0o644)
-	write("img/x.png")
+	cache, out := imgFileBuilt(t, root, dir, write)
+	imgBecomesFolder(dir, write)
 	edgeBuild(t, root, cache, out, true) // copy fails: warning
 	for i := 0; i < 3; i++ {
 		res := edgeBuild(t, root, cache, out, true)
@@ -249,4 +226,33 @@ func TestFailedCopyRetried(t *testing.T) {
 			t.Errorf("build %d after the failure: %v", i, err)
 		}
 	}
+}
+
+// imgBecomesFolder makes the report folder inc9's "img", a file, into a
+// folder holding x.png, and rewrites its report with write.
+func imgBecomesFolder(dir string, write func(string)) {
+	os.Remove(filepath.Join(dir, "img"))
+	os.MkdirAll(filepath.Join(dir, "img"), 0o755)
+	os.WriteFile(filepath.Join(dir, "img", "x.png"), []byte("png"), 0o644)
+	write("img/x.png")
+}
+
+// imgFileBuilt gives inc9 a file "img", builds twice with a cache and
+// returns the cache and the output folder.
+func imgFileBuilt(t *testing.T, root, dir string, write func(string)) (cache, out string) {
+	t.Helper()
+	os.WriteFile(filepath.Join(dir, "img"), []byte("file"), 0o644)
+	write("img")
+	cache, out = t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true)
+	return cache, out
+}
+
+// matchesFresh builds root from nothing and compares the site with out.
+func matchesFresh(t *testing.T, root, out string) {
+	t.Helper()
+	fresh := filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, "-", fresh, true)
+	sameTree(t, fresh, out)
 }

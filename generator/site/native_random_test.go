@@ -2,11 +2,7 @@ package site
 
 import (
 	"bytes"
-	"context"
-	"io/fs"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -63,30 +59,13 @@ func TestNativeMatchesTemplatesRandomly(t *testing.T) {
 		cfg.ReportDeadlineHours = rng.Float64() * 1e22
 		cfg.Title = str()
 		in := Input{Config: cfg, Now: fixtureNow, Theme: themes.Default(), Workers: 2, Reports: rs}
-		native, templates := t.TempDir(), t.TempDir()
-		if _, err := Render(context.Background(), in, native); err != nil {
-			t.Fatal(err)
-		}
-		in.templatesOnly = true
-		if _, err := Render(context.Background(), in, templates); err != nil {
-			t.Fatal(err)
-		}
-		filepath.WalkDir(templates, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
+		bothWays(t, in, func(rel string, want, got []byte) {
+			i := 0
+			for i < len(want) && i < len(got) && want[i] == got[i] {
+				i++
 			}
-			rel, _ := filepath.Rel(templates, p)
-			want, _ := os.ReadFile(p)
-			got, _ := os.ReadFile(filepath.Join(native, rel))
-			if !bytes.Equal(want, got) {
-				i := 0
-				for i < len(want) && i < len(got) && want[i] == got[i] {
-					i++
-				}
-				lo := max(0, i-150)
-				t.Errorf("round %d %s differs at %d:\n tpl: %q\n go:  %q", round, rel, i, want[lo:min(len(want), i+80)], got[lo:min(len(got), i+80)])
-			}
-			return nil
+			lo := max(0, i-150)
+			t.Errorf("round %d %s differs at %d:\n tpl: %q\n go:  %q", round, rel, i, want[lo:min(len(want), i+80)], got[lo:min(len(got), i+80)])
 		})
 	}
 }

@@ -90,39 +90,50 @@ func TestNativeMatchesTemplates(t *testing.T) {
 		}
 		cfg.RepoURL, cfg.Branch, cfg.Currency = repo, "main", "EUR"
 		in := Input{Config: cfg, Now: fixtureNow, Theme: themes.Default(), Workers: 2, Reports: rs}
-		native, templates := t.TempDir(), t.TempDir()
-		if _, err := Render(context.Background(), in, native); err != nil {
-			t.Fatal(err)
-		}
-		in.templatesOnly = true
-		if _, err := Render(context.Background(), in, templates); err != nil {
-			t.Fatal(err)
-		}
-		compared := 0
-		err = filepath.WalkDir(templates, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			rel, _ := filepath.Rel(templates, p)
-			want, _ := os.ReadFile(p)
-			got, err := os.ReadFile(filepath.Join(native, rel))
-			if err != nil {
-				t.Errorf("%s: only written from templates", rel)
-				return nil
-			}
-			compared++
-			if !bytes.Equal(want, got) {
-				t.Errorf("repo_url %q: %s differs (-templates +native):\n%s", repo, rel, cmp.Diff(string(want), string(got)))
-			}
-			return nil
+		compared := bothWays(t, in, func(rel string, want, got []byte) {
+			t.Errorf("repo_url %q: %s differs (-templates +native):\n%s", repo, rel, cmp.Diff(string(want), string(got)))
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		if compared < len(rs) {
 			t.Fatalf("compared %d files", compared)
 		}
 	}
+}
+
+// bothWays renders in with the Go code and from the templates alone and
+// calls differ for each file the two write differently; it returns how
+// many files it compared.
+func bothWays(t *testing.T, in Input, differ func(rel string, want, got []byte)) int {
+	t.Helper()
+	native, templates := t.TempDir(), t.TempDir()
+	if _, err := Render(context.Background(), in, native); err != nil {
+		t.Fatal(err)
+	}
+	in.templatesOnly = true
+	if _, err := Render(context.Background(), in, templates); err != nil {
+		t.Fatal(err)
+	}
+	compared := 0
+	err := filepath.WalkDir(templates, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(templates, p)
+		want, _ := os.ReadFile(p)
+		got, err := os.ReadFile(filepath.Join(native, rel))
+		if err != nil {
+			t.Errorf("%s: only written from templates", rel)
+			return nil
+		}
+		compared++
+		if !bytes.Equal(want, got) {
+			differ(rel, want, got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return compared
 }
 
 // TestNativeOnlyForStockTheme checks that overriding a file the Go code
