@@ -154,13 +154,14 @@ func split(out string) (parent, base string) {
 
 // Lock waits until no other build writes the site at out and keeps it
 // so until unlock: two builds at once would take each other's folders
-// and build numbers. The lock is a file beside out, .<out>.lock.
+// and build numbers. What is locked is the folder holding out (no file
+// is left behind), so builds into neighbouring folders take turns too.
 func Lock(out string) (unlock func(), err error) {
-	parent, base := split(out)
+	parent, _ := split(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
-	f, err := os.OpenFile(filepath.Join(parent, "."+base+".lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.Open(parent)
 	if err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
