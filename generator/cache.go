@@ -5,7 +5,7 @@ import (
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,15 +22,23 @@ import (
 // one's results.
 
 var programOnce = sync.OnceValue(func() string {
+	// The executable's bytes, not its path or time: `go run` builds the
+	// same program into a new temporary file each time, and a CI job
+	// gets a fresh copy of the same release on every run.
 	exe, err := os.Executable()
 	if err != nil {
 		return ""
 	}
-	st, err := os.Stat(exe)
+	f, err := os.Open(exe)
 	if err != nil {
 		return ""
 	}
-	return fmt.Sprintf("%s\x00%d\x00%d", exe, st.Size(), st.ModTime().UnixNano())
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
 })
 
 // program identifies the running executable; "" when it cannot be

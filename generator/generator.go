@@ -205,6 +205,7 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 		return nil, saved, fmt.Errorf("reports folder %s: not found (set reports_dir in %s)", cfg.Site.ReportsDir, config.FileName)
 	}
 	set = &Set{}
+	go program() // the caches' key, worked out while the folder is listed
 	var paths []string
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(root, p)
