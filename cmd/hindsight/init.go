@@ -52,7 +52,7 @@ func runInit(e *env, g *globalOptions, o *initOptions) error {
 		case scaffold.Skipped:
 			skipped++
 			fmt.Fprintf(e.stderr, "%s: exists, skipped (use --force)\n", path)
-		case scaffold.Wrote, scaffold.Replaced:
+		case scaffold.Wrote, scaffold.Replaced, scaffold.Extended:
 			wrote++
 			fmt.Fprintf(e.stdout, "%s %s\n", oc.Action, path)
 		default:

@@ -49,6 +49,7 @@ const (
 	Replaced  Action = "replaced"  // it differed and Force was set
 	Unchanged Action = "unchanged" // it already had this content
 	Skipped   Action = "skipped"   // it differed and Force was not set
+	Extended  Action = "extended"  // lines were added to it
 )
 
 // Outcome is one file of init.
@@ -61,6 +62,9 @@ type Outcome struct {
 type InitFile struct {
 	Path string // absolute
 	Data []byte
+	// Extend says Data is the file as it is plus lines init adds: it is
+	// written without Force.
+	Extend bool
 }
 
 // Init writes the files of InitFiles. A file that exists with other
@@ -95,6 +99,11 @@ func put(f InitFile, force bool) (Action, error) {
 		return "", fmt.Errorf("read %s: %w", f.Path, err)
 	case bytes.Equal(old, f.Data):
 		return Unchanged, nil
+	case f.Extend:
+		if err := replaceAtomic(f.Path, f.Data); err != nil {
+			return "", err
+		}
+		return Extended, nil
 	case !force:
 		return Skipped, nil
 	}
@@ -155,6 +164,15 @@ func InitFiles(o InitOptions) ([]InitFile, error) {
 		}
 		files = append(files, InitFile{Path: filepath.Join(root, filepath.FromSlash(t.path)), Data: data})
 	}
+	out := s.Output
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(s.Root, out)
+	}
+	if f, ok, err := gitignore(root, out); err != nil {
+		return nil, err
+	} else if ok {
+		files = append(files, f)
+	}
 	reports := s.ReportsPath()
 	entries, err := os.ReadDir(reports)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -164,6 +182,48 @@ func InitFiles(o InitOptions) ([]InitFile, error) {
 		files = append(files, InitFile{Path: filepath.Join(reports, KeepFile), Data: nil})
 	}
 	return files, nil
+}
+
+// gitignore is the repository's .gitignore with lines that keep the
+// built site, and the site before it that the next build reuses, out of
+// git; ok is false when the output is outside the repository or its name
+// would need escaping in a pattern.
+func gitignore(root, out string) (f InitFile, ok bool, err error) {
+	rel, err := filepath.Rel(root, out)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return f, false, nil
+	}
+	rel = filepath.ToSlash(rel)
+	if strings.ContainsAny(rel, "*?[\\!#\n") || strings.TrimSpace(rel) != rel {
+		return f, false, nil
+	}
+	dir, base := path.Split(rel)
+	want := []string{"/" + rel + "/", "/" + dir + "." + base + ".*"}
+	p := filepath.Join(root, ".gitignore")
+	old, err := os.ReadFile(p)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return f, false, fmt.Errorf("read %s: %w", p, err)
+	}
+	have := map[string]bool{}
+	for _, l := range strings.Split(string(old), "\n") {
+		have[strings.TrimSpace(l)] = true
+	}
+	data := string(old)
+	added := false
+	for _, w := range want {
+		if have[w] {
+			continue
+		}
+		if !added {
+			if data != "" && !strings.HasSuffix(data, "\n") {
+				data += "\n"
+			}
+			data += "# hindsight: the built site, and the one before it that the next build reuses\n"
+			added = true
+		}
+		data += w + "\n"
+	}
+	return InitFile{Path: p, Data: []byte(data), Extend: true}, true, nil
 }
 
 func inside(root, p string) bool {

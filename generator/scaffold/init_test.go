@@ -55,10 +55,11 @@ func TestInitFiles(t *testing.T) {
 		{
 			name: "empty folder without git",
 			want: []string{".github/pull_request_template.md", ".github/workflows/hindsight-check.yml",
-				".github/workflows/hindsight-pages.yml", "docs/incident-reports/.gitkeep", "hindsight.yaml"},
+				".github/workflows/hindsight-pages.yml", ".gitignore", "docs/incident-reports/.gitkeep", "hindsight.yaml"},
 			checks: map[string][]string{
 				CheckWorkflow: {"- docs/incident-reports/**", "- hindsight.yaml"},
 				PagesWorkflow: {"path: public", "- main"},
+				".gitignore":  {"\n/public/\n/.public.*\n"},
 			},
 		},
 		{
@@ -67,7 +68,7 @@ func TestInitFiles(t *testing.T) {
 			sub:  "docs/incident-reports/2025",
 			tree: map[string]string{"docs/incident-reports/2025/INC-2025-10-08-001.md": "x"},
 			want: []string{".github/pull_request_template.md", ".github/workflows/hindsight-check.yml",
-				".github/workflows/hindsight-pages.yml", "docs/incident-reports/2025/INC-2025-10-08-001.md", "hindsight.yaml"},
+				".github/workflows/hindsight-pages.yml", ".gitignore", "docs/incident-reports/2025/INC-2025-10-08-001.md", "hindsight.yaml"},
 		},
 		{
 			name: "existing config drives the workflows",
@@ -75,12 +76,15 @@ func TestInitFiles(t *testing.T) {
 			tree: map[string]string{
 				"hindsight.yaml":      "reports_dir: postmortems [old]\noutput: site\nbranch: trunk\n",
 				"postmortems [old]/a": "x",
+				".gitignore":          "*.log\n/site/",
 			},
 			want: []string{".github/pull_request_template.md", ".github/workflows/hindsight-check.yml",
-				".github/workflows/hindsight-pages.yml", "hindsight.yaml", "postmortems [old]/a"},
+				".github/workflows/hindsight-pages.yml", ".gitignore", "hindsight.yaml", "postmortems [old]/a"},
 			checks: map[string][]string{
 				CheckWorkflow: {`- postmortems \[old\]/**`},
 				PagesWorkflow: {"path: site", "- trunk"},
+				// the user's lines stay, the missing one is added
+				".gitignore": {"*.log\n/site/\n# hindsight: the built site, and the one before it that the next build reuses\n/.site.*\n"},
 			},
 		},
 		{
@@ -89,10 +93,11 @@ func TestInitFiles(t *testing.T) {
 			tree: map[string]string{"ops/hindsight.yaml": "title: Ops\n"},
 			sub:  "ops",
 			want: []string{".github/pull_request_template.md", ".github/workflows/hindsight-check.yml",
-				".github/workflows/hindsight-pages.yml", "ops/docs/incident-reports/.gitkeep", "ops/hindsight.yaml"},
+				".github/workflows/hindsight-pages.yml", ".gitignore", "ops/docs/incident-reports/.gitkeep", "ops/hindsight.yaml"},
 			checks: map[string][]string{
 				CheckWorkflow: {"- ops/docs/incident-reports/**", "- ops/hindsight.yaml", "working-directory: ops"},
 				PagesWorkflow: {"path: ops/public", "working-directory: ops"},
+				".gitignore":  {"/ops/public/\n/ops/.public.*\n"},
 			},
 		},
 	}
@@ -114,7 +119,7 @@ func TestInitFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, o := range out {
-				if o.Action != Wrote && o.Action != Replaced {
+				if o.Action != Wrote && o.Action != Replaced && o.Action != Extended {
 					// The config of a test tree differs from init's.
 					if !(o.Action == Skipped && filepath.Base(o.Path) == config.FileName) {
 						t.Errorf("%s: %s", o.Path, o.Action)
@@ -134,7 +139,7 @@ func TestInitFiles(t *testing.T) {
 						t.Errorf("%s does not contain %q:\n%s", name, w, b)
 					}
 				}
-				if !strings.Contains(string(b), "hindsight@v1.2.3 ") {
+				if name != ".gitignore" && !strings.Contains(string(b), "hindsight@v1.2.3 ") {
 					t.Errorf("%s does not run the given version", name)
 				}
 			}
