@@ -37,8 +37,8 @@ func (w *writer) done(rel string) {
 	w.mu.Unlock()
 }
 
-// Written is every file of the site, written or kept.
-func (w *writer) Written() map[string]bool {
+// files is every file of the site, written or kept.
+func (w *writer) files() map[string]bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.written

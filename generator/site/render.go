@@ -283,7 +283,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return nil, err
 	}
 	out.Pages = int(w.pages.Load())
-	out.Written = w.Written()
+	out.Written = w.files()
 	out.Kept, out.Copied = cache.reused()
 	return out, nil
 }
