@@ -99,6 +99,12 @@ func TestIncrementalBuilds(t *testing.T) {
 			git("add", "-A")
 			git("commit", "-qm", "close an item")
 		}, true},
+		{"report text", func() {
+			edit("INC-2025-10-08-001-booking-outage.md", "A migration added", "A careless migration added")
+		}, true},
+		{"action item owner", func() {
+			edit("INC-2025-10-08-001-booking-outage.md", "owner: ", "owner: Zoë ")
+		}, true},
 		{"another day", func() { now = now.AddDate(0, 0, 40) }, false},
 		{"same day again", func() {}, true},
 	}

@@ -227,6 +227,52 @@ func pageKey(site [32]byte, e *Entry) [32]byte {
 	return k
 }
 
+// actionsDigest digests what the action-item pages and exports show
+// beyond the site: every item, with its report's ID, title, page and
+// the dates its days to close count from.
+func actionsDigest(site [32]byte, entries []*Entry) [32]byte {
+	h := sha256.New()
+	h.Write(site[:])
+	str := func(s string) { writeStr(h, s) }
+	tm := func(t time.Time) {
+		_, off := t.Zone()
+		writeInt(h, t.UnixNano())
+		writeInt(h, int64(off))
+	}
+	for _, e := range entries {
+		if len(e.ActionItems) == 0 {
+			continue
+		}
+		str(e.ID)
+		str(e.URL)
+		str(e.Title)
+		tm(e.Started)
+		tm(e.Resolved)
+		writeInt(h, int64(len(e.ActionItems)))
+		for _, a := range e.ActionItems {
+			for _, s := range []string{a.Title, a.Owner, a.Status, a.Priority, a.Link} {
+				str(s)
+			}
+			tm(a.Due)
+			tm(a.Closed)
+		}
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// fileKey is the key of one file made from a digest of its inputs.
+func fileKey(inputs [32]byte, rel, extra string) [32]byte {
+	h := sha256.New()
+	h.Write(inputs[:])
+	writeStr(h, rel)
+	writeStr(h, extra)
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
 func writeStr(h hash.Hash, s string) {
 	writeInt(h, int64(len(s)))
 	h.Write([]byte(s))
@@ -251,13 +297,13 @@ func (c *PageCache) reuse(w *writer, l *linker, e *Entry, key [32]byte, diag fun
 			return false
 		}
 	}
-	copied := map[string]bool{}
+	recorded := map[string]bool{}
 	for _, cp := range old.Copies {
-		copied[cp.Dst] = true
+		recorded[cp.Dst] = true
 	}
 	for _, a := range e.Report.Attachments {
 		// an attachment that was missing may be there now
-		if c, ok := l.beside(e, a); ok && !copied[c.dst] {
+		if c, ok := l.beside(e, a); ok && !recorded[c.dst] {
 			return false
 		}
 	}
@@ -273,10 +319,38 @@ func (c *PageCache) reuse(w *writer, l *linker, e *Entry, key [32]byte, diag fun
 		}
 		files = append(files, path.Join(e.URL, cp.Dst))
 	}
-	// A folder holds the page as recorded when the build that wrote it
+	switch c.place(w, files, old.Since) {
+	case kept:
+		c.kept.Store(e.URL, true)
+	case copied:
+		c.copied.Store(e.URL, true)
+	default:
+		return false
+	}
+	for _, d := range old.Diags {
+		diag(d)
+	}
+	c.store(e.URL, old)
+	w.pages.Add(1)
+	return true
+}
+
+type placed int
+
+const (
+	missing placed = iota
+	kept
+	copied
+)
+
+// place keeps files in the folder rendered into, or copies them from
+// the published site, when one of them holds them as a build wrote them
+// from inputs unchanged since build since.
+func (c *PageCache) place(w *writer, files []string, since int) placed {
+	// A folder holds the files as recorded when the build that wrote it
 	// lies between the first with these inputs and the last recorded.
 	holds := func(s *Site) bool {
-		if s == nil || s.Build < old.Since || s.Build > c.last {
+		if s == nil || s.Build < since || s.Build > c.last {
 			return false
 		}
 		for _, f := range files {
@@ -290,33 +364,47 @@ func (c *PageCache) reuse(w *writer, l *linker, e *Entry, key [32]byte, diag fun
 	case holds(c.Staged):
 		for _, f := range files {
 			if _, err := os.Lstat(filepath.Join(c.Staged.Dir, filepath.FromSlash(f))); err != nil {
-				return false
+				return missing
 			}
 		}
 		for _, f := range files {
 			w.done(f)
 		}
-		c.kept.Store(e.URL, true)
+		return kept
 	case holds(c.Published):
 		for _, f := range files {
 			b, err := os.ReadFile(filepath.Join(c.Published.Dir, filepath.FromSlash(f)))
 			if err != nil {
-				return false
+				return missing
 			}
 			if err := w.file(f, b); err != nil {
-				return false
+				return missing
 			}
 		}
-		c.copied.Store(e.URL, true)
-	default:
+		return copied
+	}
+	return missing
+}
+
+// reuseFile keeps or copies the site's file rel (a dashboard page, an
+// export) when a record says an earlier build wrote it from key, and
+// reports whether it did; otherwise it notes that this build writes it
+// from key.
+func (c *PageCache) reuseFile(w *writer, rel string, key [32]byte) bool {
+	if !c.enabled() {
 		return false
 	}
-	for _, d := range old.Diags {
-		diag(d)
+	old := c.old[rel]
+	if old != nil && old.Key == key && c.place(w, []string{rel}, old.Since) != missing {
+		c.store(rel, old)
+		return true
 	}
-	c.store(e.URL, old)
-	w.pages.Add(1)
-	return true
+	r := &pageRecord{Key: key, Since: c.Build}
+	if old != nil && old.Key == key {
+		r.Since = old.Since
+	}
+	c.store(rel, r)
+	return false
 }
 
 // record starts the record of a page being rendered from key.

@@ -94,9 +94,20 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(in.Workers)
+	// The action-item pages and exports show the items alone, with their
+	// reports' IDs, titles and pages: an earlier build's are kept while
+	// those are unchanged (say, a commit edits a report's text).
+	actionsKey := sync.OnceValue(func() [32]byte { return actionsDigest(siteKey, entries) })
+	unchanged := func(rel, extra string) bool {
+		return cache.enabled() && cache.reuseFile(w, rel, fileKey(actionsKey(), rel, extra))
+	}
 	// The biggest dashboard pages go first, so they do not finish last.
 	if !in.noDashboards {
 		g.Go(func() error {
+			if unchanged("actions/index.html", "") {
+				w.pages.Add(1)
+				return nil
+			}
 			p := page("actions", "actions/", "Action items", "actions")
 			p.Board = board
 			return w.page(tpl, p)
@@ -181,6 +192,10 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 				if err := gctx.Err(); err != nil {
 					return err
 				}
+				if unchanged(o.URL+"index.html", "") {
+					w.pages.Add(1)
+					return nil
+				}
 				p := page("actions", o.URL, o.Name()+" · Action items", "actions")
 				p.Board = board.forOwner(o)
 				return w.page(tpl, p)
@@ -261,7 +276,12 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	if !in.noDashboards {
 		// Three tasks: each file is tens of megabytes on a large site.
 		actions := sync.OnceValue(func() []export.Action { return export.Actions(reports(entries), info.Today, URL) })
+		// The exports carry the build time.
+		stamp := in.Now.Format(time.RFC3339Nano)
 		g.Go(func() error {
+			if unchanged("data/actions.json", stamp) {
+				return nil
+			}
 			b, err := export.ActionsJSON(in.Now, actions())
 			if err != nil {
 				return err
@@ -269,6 +289,9 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			return w.file("data/actions.json", b)
 		})
 		g.Go(func() error {
+			if unchanged("data/actions.csv", stamp) {
+				return nil
+			}
 			b, err := export.ActionsCSV(actions())
 			if err != nil {
 				return err
@@ -276,6 +299,9 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			return w.file("data/actions.csv", b)
 		})
 		g.Go(func() error {
+			if unchanged("data/actions.ics", stamp) {
+				return nil
+			}
 			return w.file("data/actions.ics", export.ActionsICS(info.Title, in.Now, in.Config.BaseURL, actions()))
 		})
 	}
