@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/hindsight-docs/hindsight/generator/replace"
 	"github.com/hindsight-docs/hindsight/generator/report"
 )
 
@@ -147,21 +148,7 @@ func saveParsed(dir, key string, rs map[string]cached) {
 	if dir == "" || key == "" {
 		return
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return
-	}
-	f, err := os.CreateTemp(dir, parsedFile+".tmp-*")
-	if err != nil {
-		return
-	}
-	err = gob.NewEncoder(f).Encode(parsed{Key: key, Reports: rs})
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), filepath.Join(dir, parsedFile))
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
+	_ = replace.File(filepath.Join(dir, parsedFile), func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(parsed{Key: key, Reports: rs})
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/gob"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/hindsight-docs/hindsight/generator/history"
+	"github.com/hindsight-docs/hindsight/generator/replace"
 	"github.com/hindsight-docs/hindsight/generator/report"
 )
 
@@ -175,22 +177,10 @@ func loadStates(dir string) map[string][]report.ActionState {
 // saveStates writes the cache atomically; failing to is not an error,
 // only a slower next build.
 func saveStates(dir string, states map[string][]report.ActionState) {
-	if dir == "" || os.MkdirAll(dir, 0o755) != nil {
+	if dir == "" {
 		return
 	}
-	tmp, err := os.CreateTemp(dir, statesFile+".tmp-*")
-	if err != nil {
-		return
-	}
-	w := bufio.NewWriter(tmp)
-	err = gob.NewEncoder(w).Encode(states)
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil || os.Rename(tmp.Name(), filepath.Join(dir, statesFile)) != nil {
-		os.Remove(tmp.Name())
-	}
+	_ = replace.File(filepath.Join(dir, statesFile), func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(states)
+	})
 }

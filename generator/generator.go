@@ -205,7 +205,10 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 		return nil, saved, fmt.Errorf("reports folder %s: not found (set reports_dir in %s)", cfg.Site.ReportsDir, config.FileName)
 	}
 	set = &Set{}
-	go program() // the caches' key, worked out while the folder is listed
+	cacheDir := cfg.cacheDir()
+	if cacheDir != "" {
+		go program() // the caches' key, worked out while the folder is listed
+	}
 	var paths []string
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(root, p)
@@ -258,13 +261,16 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 	} else {
 		go func() {
 			defer close(histDone)
-			hist, histErr = history.Scan(ctx, history.Options{Root: root, Dir: cfg.Site.ReportsDir, CacheDir: cfg.cacheDir()})
+			hist, histErr = history.Scan(ctx, history.Options{Root: root, Dir: cfg.Site.ReportsDir, CacheDir: cacheDir})
 			histTime = time.Since(start)
 		}()
 	}
 
 	// Reports whose bytes an earlier build parsed come from the cache.
-	key, cacheDir := parseKey(cfg), cfg.cacheDir()
+	key := ""
+	if cacheDir != "" {
+		key = parseKey(cfg)
+	}
 	// Decoded while the files are read.
 	priorCh := make(chan map[string]cached, 1)
 	go func() { priorCh <- loadParsed(cacheDir, key) }()
@@ -375,7 +381,7 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 		if !hist.NotRepo && hist.Head != "" {
 			start := time.Now()
 			defer func() { set.Phases = append(set.Phases, Phase{"closing dates", time.Since(start)}) }()
-			if err := closeDates(ctx, root, cfg.cacheDir(), set.Reports, opt, cfg.workers()); err != nil {
+			if err := closeDates(ctx, root, cacheDir, set.Reports, opt, cfg.workers()); err != nil {
 				// Closure dates are a nicety: the site builds without them.
 				set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: cfg.Site.ReportsDir, Severity: "warning", Rule: "history",
 					Message: "action item closing dates unavailable: " + err.Error()})

@@ -9,6 +9,8 @@ import (
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/hindsight-docs/hindsight/generator/replace"
 )
 
 // The cache stores, per commit id, the facts a scan learnt about that
@@ -224,27 +226,7 @@ func saveCache(dir string, old *cacheFile, nodes []*node, reachedCached int) err
 		out = appendSegment(out, nodes)
 	}
 
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".history-*.tmp")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(out); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, cacheName)); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return replace.Bytes(filepath.Join(dir, cacheName), out)
 }
 
 // appendSegment appends one length-prefixed, checksummed segment holding

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hindsight-docs/hindsight/generator/config"
+	"github.com/hindsight-docs/hindsight/generator/replace"
 )
 
 // Module is the module path workflows run hindsight from.
@@ -100,14 +101,14 @@ func put(f InitFile, force bool) (Action, error) {
 	case bytes.Equal(old, f.Data):
 		return Unchanged, nil
 	case f.Extend:
-		if err := replaceAtomic(f.Path, f.Data); err != nil {
+		if err := replace.Bytes(f.Path, f.Data); err != nil {
 			return "", err
 		}
 		return Extended, nil
 	case !force:
 		return Skipped, nil
 	}
-	if err := replaceAtomic(f.Path, f.Data); err != nil {
+	if err := replace.Bytes(f.Path, f.Data); err != nil {
 		return "", err
 	}
 	return Replaced, nil

@@ -1,22 +1,23 @@
 package site
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/gob"
 	"encoding/json"
 	"hash"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/hindsight-docs/hindsight/generator/replace"
 	"github.com/hindsight-docs/hindsight/generator/report"
-	"github.com/hindsight-docs/hindsight/themes"
 )
 
 // PageCache lets a build keep the report pages an earlier build wrote
@@ -46,7 +47,7 @@ type PageCache struct {
 	mu   sync.Mutex
 	next map[string]*pageRecord
 
-	kept, copied sync.Map // page folders reused, for Output
+	kept, copied atomic.Int64 // report pages reused, for Output
 }
 
 type pageRecord struct {
@@ -96,32 +97,21 @@ func LoadPageCache(file, program string, staged, published *Site) *PageCache {
 // Save writes this build's records atomically; call it once the site is
 // published.
 func (c *PageCache) Save(file string) error {
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".tmp-*")
-	if err != nil {
-		return err
-	}
 	c.mu.Lock()
-	err = gob.NewEncoder(f).Encode(pageFile{Version: pageCacheVersion, Last: c.Build, Pages: c.next})
-	c.mu.Unlock()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), file)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	defer c.mu.Unlock()
+	return replace.File(file, func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(pageFile{Version: pageCacheVersion, Last: c.Build, Pages: c.next})
+	})
 }
 
 func (c *PageCache) enabled() bool { return c != nil && c.Program != "" }
 
 // siteKey digests what every report page depends on besides its report.
-func (c *PageCache) siteKey(in Input, today time.Time, years []int) [32]byte {
+//
+// The default layouts show of the site only what the key holds; with a
+// theme's own (stock false), which may show any of it, the build time to
+// the second and the years are in it too.
+func (c *PageCache) siteKey(in Input, today time.Time, years []int, stock bool) [32]byte {
 	h := sha256.New()
 	str := func(s string) { writeStr(h, s) }
 	str(c.Program)
@@ -142,18 +132,12 @@ func (c *PageCache) siteKey(in Input, today time.Time, years []int) [32]byte {
 		return nil
 	})
 	sort.Strings(names)
-	stock := true
 	for _, n := range names {
 		b, _ := fs.ReadFile(in.Theme, n)
 		str(n)
 		str(string(b))
-		if d, err := fs.ReadFile(themes.Default(), n); err != nil || !bytes.Equal(b, d) {
-			stock = false
-		}
 	}
 	if !stock {
-		// The default layouts show of the site only what is hashed
-		// above; a theme's own may show any of it, to the second.
 		str(in.Now.Format(time.RFC3339Nano))
 		for _, y := range years {
 			writeInt(h, int64(y))
@@ -321,9 +305,9 @@ func (c *PageCache) reuse(w *writer, l *linker, e *Entry, key [32]byte, diag fun
 	}
 	switch c.place(w, files, old.Since) {
 	case kept:
-		c.kept.Store(e.URL, true)
+		c.kept.Add(1)
 	case copied:
-		c.copied.Store(e.URL, true)
+		c.copied.Add(1)
 	default:
 		return false
 	}
@@ -399,18 +383,15 @@ func (c *PageCache) reuseFile(w *writer, rel string, key [32]byte) bool {
 		c.store(rel, old)
 		return true
 	}
-	r := &pageRecord{Key: key, Since: c.Build}
-	if old != nil && old.Key == key {
-		r.Since = old.Since
-	}
-	c.store(rel, r)
+	c.store(rel, c.record(rel, key))
 	return false
 }
 
-// record starts the record of a page being rendered from key.
-func (c *PageCache) record(e *Entry, key [32]byte) *pageRecord {
+// record starts the record of the page or file at name (a report page's
+// folder, a file's path) being written from key.
+func (c *PageCache) record(name string, key [32]byte) *pageRecord {
 	r := &pageRecord{Key: key, Since: c.Build}
-	if old := c.old[e.URL]; old != nil && old.Key == key {
+	if old := c.old[name]; old != nil && old.Key == key {
 		r.Since = old.Since
 	}
 	return r
@@ -432,13 +413,11 @@ func (c *PageCache) store(url string, r *pageRecord) {
 	c.mu.Unlock()
 }
 
-// reused counts the pages kept in place and copied from the published
-// site.
+// reused counts the report pages kept in place and copied from the
+// published site.
 func (c *PageCache) reused() (kept, copied int) {
 	if c == nil {
 		return 0, 0
 	}
-	c.kept.Range(func(any, any) bool { kept++; return true })
-	c.copied.Range(func(any, any) bool { copied++; return true })
-	return kept, copied
+	return int(c.kept.Load()), int(c.copied.Load())
 }

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
+	"maps"
 	"path"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
+	"slices"
 
 	"github.com/hindsight-docs/hindsight/generator/markdown"
+	"github.com/hindsight-docs/hindsight/generator/replace"
 	"github.com/hindsight-docs/hindsight/generator/report"
 )
 
@@ -74,49 +73,17 @@ func RenderReports(ctx context.Context, in Input, dir string, paths []string) ([
 		delete(files, rel)
 		changed[rel] = true
 	}
-	list := make([]string, 0, len(files)+len(changed))
-	for f := range changed {
-		list = append(list, changedLine+f)
-	}
-	for f := range files {
-		list = append(list, f)
-	}
-	sort.Strings(list)
 	// The manifest first, so no state of the folder has a page the
 	// manifest vouches for and the build did not write.
-	text := buildLine + strconv.Itoa(build) + "\n" + strings.Join(list, "\n") + "\n"
-	if err := replace(filepath.Join(dir, Manifest), []byte(text)); err != nil {
+	text := manifestText(build, slices.Collect(maps.Keys(files)), slices.Collect(maps.Keys(changed)))
+	if err := replace.Bytes(filepath.Join(dir, Manifest), text); err != nil {
 		return nil, err
 	}
 	for _, pv := range out {
 		dst := filepath.Join(dir, filepath.FromSlash(path.Clean(pv.URL)), "index.html")
-		if err := replace(dst, pv.HTML); err != nil {
+		if err := replace.Bytes(dst, pv.HTML); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
-}
-
-// replace writes data to dst by renaming a new file over it, so a reader
-// sees the old file or the new one, never a part.
-func replace(dst string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(dst), ".preview-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), dst)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("preview: %w", err)
-	}
-	return nil
 }

@@ -70,7 +70,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	cache := in.Pages
 	var siteKey [32]byte
 	if cache.enabled() {
-		siteKey = cache.siteKey(in, today, info.Years)
+		siteKey = cache.siteKey(in, today, info.Years, tpl.stockTheme())
 	}
 	out := &Output{}
 	var diagMu sync.Mutex
@@ -131,7 +131,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 				if cache.reuse(w, links, e, key, addDiag) {
 					return nil
 				}
-				rec = cache.record(e, key)
+				rec = cache.record(e.URL, key)
 				diag = func(d report.Diagnostic) { rec.Diags = append(rec.Diags, d); addDiag(d) }
 				seen = func(dest, out string, broken bool) { rec.Links = append(rec.Links, linkDep{dest, out, broken}) }
 			}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/hindsight-docs/hindsight/generator/config"
+	"github.com/hindsight-docs/hindsight/generator/report"
 	"github.com/hindsight-docs/hindsight/themes"
 )
 
@@ -111,14 +112,7 @@ func TestSearchIndexWords(t *testing.T) {
 	rs[0].Body = []byte("## Executive Summary\n\nThe booking service failed after a deploy.\n\n" +
 		"## Root cause\n\nThe column tour_availability had no default; the booking table locked.\n")
 	rs[2].Body = []byte("The search cluster's booking index was slow.\n")
-	cfg, err := config.Default(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := SearchJSON(newEntries(rs, cfg, fixtureNow, false))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := searchIndex(t, rs)
 	var f searchFile
 	if err := json.Unmarshal(b, &f); err != nil {
 		t.Fatal(err)
@@ -237,14 +231,7 @@ func TestSearchWords(t *testing.T) {
 func TestSearchIndexScriptSafe(t *testing.T) {
 	rs := fixtureReports()[:1]
 	rs[0].Title = "</script><b>&"
-	cfg, err := config.Default(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := SearchJSON(newEntries(rs, cfg, fixtureNow, false))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := searchIndex(t, rs)
 	if strings.ContainsAny(string(b), "<>&") {
 		t.Errorf("index holds raw <, > or &: %s", b)
 	}
@@ -316,4 +303,18 @@ func BenchmarkSearchJSON(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// searchIndex is data/search.json for rs.
+func searchIndex(t *testing.T, rs []*report.Report) []byte {
+	t.Helper()
+	cfg, err := config.Default(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := SearchJSON(newEntries(rs, cfg, fixtureNow, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -201,18 +201,31 @@ func loadTemplates(theme fs.FS, funcs template.FuncMap, native bool) (*Templates
 	return t, nil
 }
 
-// stockFiles lists the layouts of theme that are the default theme's.
+// stockFiles tells, for every layout of theme, whether it is the
+// default theme's.
 func stockFiles(theme fs.FS) map[string]bool {
 	stock := map[string]bool{}
 	def := themes.Default()
-	for _, f := range append(append([]string(nil), nativeReportFiles...), nativeRowFiles...) {
+	_ = fs.WalkDir(theme, "layouts", func(f string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
 		a, err1 := fs.ReadFile(theme, f)
 		b, err2 := fs.ReadFile(def, f)
-		if err1 == nil && err2 == nil && bytes.Equal(a, b) {
-			stock[f] = true
+		stock[f] = err1 == nil && err2 == nil && bytes.Equal(a, b)
+		return nil
+	})
+	return stock
+}
+
+// stockTheme reports whether every layout is the default theme's.
+func (t *Templates) stockTheme() bool {
+	for _, ok := range t.stock {
+		if !ok {
+			return false
 		}
 	}
-	return stock
+	return len(t.stock) > 0
 }
 
 // Execute renders page kind with data into w.

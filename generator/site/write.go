@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,6 +125,17 @@ func manifest(p string) (build int, files, changed map[string]bool, err error) {
 		delete(files, f)
 	}
 	return build, files, changed, nil
+}
+
+// manifestText is what manifest reads: the number of the build, the files
+// as it wrote them and the files changed since, sorted.
+func manifestText(build int, files, changed []string) []byte {
+	lines := slices.Clone(files)
+	for _, f := range changed {
+		lines = append(lines, changedLine+f)
+	}
+	sort.Strings(lines)
+	return []byte(buildLine + strconv.Itoa(build) + "\n" + strings.Join(lines, "\n") + "\n")
 }
 
 // Site is a folder holding a complete site: which build wrote it and
@@ -280,9 +292,7 @@ func Publish(tmp, out string, build int, written map[string]bool) error {
 			d = filepath.Dir(d)
 		}
 	}
-	sort.Strings(files)
-	list := buildLine + strconv.Itoa(build) + "\n" + strings.Join(files, "\n") + "\n"
-	if err := os.WriteFile(filepath.Join(tmp, Manifest), []byte(list), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp, Manifest), manifestText(build, files, nil), 0o644); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	parent, base := split(out)
