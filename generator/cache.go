@@ -1,11 +1,15 @@
 package generator
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"hash/fnv"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -46,8 +50,20 @@ var programOnce = sync.OnceValue(func() string {
 // known, and then nothing is cached.
 func program() string { return programOnce() }
 
-// parsedFile is the parse cache's file name.
-const parsedFile = "reports.v3.gob"
+// The parse cache is split into parsedShards files, by a hash of each
+// report's path: a build decodes them on every core, and after a commit
+// rewrites only the few holding a report it read again.
+const (
+	parsedShards = 16
+	parsedName   = "reports.v4-%02d.gob"
+	parsedOld    = "reports.v3.gob" // the single file of earlier versions
+)
+
+func shardOf(rel string) int {
+	h := fnv.New32a()
+	h.Write([]byte(rel))
+	return int(h.Sum32() % parsedShards)
+}
 
 // parsed is the parse cache: reports as report.Parse returned them,
 // before history and cross-checks added to them.
@@ -115,21 +131,41 @@ func parseKey(cfg Config) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// loadParsed reads the parse cache; nil when there is none for key.
+// loadParsed reads the parse cache's shards in parallel; nil when there
+// is none for key. A shard missing or damaged is left out: its reports
+// are parsed again and the shard rewritten.
 func loadParsed(dir, key string) map[string]cached {
 	if dir == "" || key == "" {
 		return nil
 	}
-	f, err := os.Open(filepath.Join(dir, parsedFile))
-	if err != nil {
+	var shards [parsedShards]map[string]cached
+	var wg sync.WaitGroup
+	for i := range shards {
+		wg.Go(func() {
+			f, err := os.Open(filepath.Join(dir, fmt.Sprintf(parsedName, i)))
+			if err != nil {
+				return
+			}
+			defer f.Close()
+			var c parsed
+			if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&c); err == nil && c.Key == key {
+				shards[i] = c.Reports
+			}
+		})
+	}
+	wg.Wait()
+	n := 0
+	for _, s := range shards {
+		n += len(s)
+	}
+	if n == 0 {
 		return nil
 	}
-	defer f.Close()
-	var c parsed
-	if err := gob.NewDecoder(f).Decode(&c); err != nil || c.Key != key {
-		return nil
+	all := make(map[string]cached, n)
+	for _, s := range shards {
+		maps.Copy(all, s)
 	}
-	return c.Reports
+	return all
 }
 
 // snapshot copies what later steps of a build change in a parsed
@@ -142,13 +178,29 @@ func snapshot(r *report.Report) *report.Report {
 	return &c
 }
 
-// saveParsed writes the parse cache atomically; a failure only costs
-// the next build some parsing.
-func saveParsed(dir, key string, rs map[string]cached) {
+// saveParsed writes the shards marked dirty, each atomically; a
+// failure only costs the next build some parsing.
+func saveParsed(dir, key string, rs map[string]cached, dirty *[parsedShards]bool) {
 	if dir == "" || key == "" {
 		return
 	}
-	_ = replace.File(filepath.Join(dir, parsedFile), func(w io.Writer) error {
-		return gob.NewEncoder(w).Encode(parsed{Key: key, Reports: rs})
-	})
+	var shards [parsedShards]map[string]cached
+	for rel, c := range rs {
+		i := shardOf(rel)
+		if dirty[i] {
+			if shards[i] == nil {
+				shards[i] = map[string]cached{}
+			}
+			shards[i][rel] = c
+		}
+	}
+	for i, d := range dirty {
+		if !d {
+			continue
+		}
+		_ = replace.File(filepath.Join(dir, fmt.Sprintf(parsedName, i)), func(w io.Writer) error {
+			return gob.NewEncoder(w).Encode(parsed{Key: key, Reports: shards[i]})
+		})
+	}
+	os.Remove(filepath.Join(dir, parsedOld))
 }

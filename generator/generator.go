@@ -17,7 +17,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -280,7 +279,7 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 	// not read again (git decides what to look at the same way).
 	started := time.Now().UnixNano()
 	stats := make([]fileStat, len(paths))
-	var byStat atomic.Int64 // reports taken from the cache unread
+	unread := make([]bool, len(paths)) // taken from the cache by stat data
 	reports := make([]*report.Report, len(paths))
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
@@ -295,7 +294,7 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 			if st, err := os.Lstat(p); err == nil {
 				stats[i] = statOf(st)
 				if c, ok := prior()[rel]; ok && c.R != nil && c.Stat == stats[i] && max(c.Stat.MTime, c.Stat.CTime) < c.Read-int64(2*time.Second) {
-					byStat.Add(1)
+					unread[i] = true
 					reports[i] = c.unpack()
 					return nil
 				}
@@ -347,29 +346,47 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 			set.Reports = append(set.Reports, r)
 		}
 	}
-	withSum := 0
-	for _, r := range set.Reports {
-		if r.Sum != ([32]byte{}) {
-			withSum++
+	// A shard of the parse cache is saved again when a report of it was
+	// read (even unchanged, it has new times to record) or when it
+	// gained or lost reports.
+	var dirty [parsedShards]bool
+	var counts [parsedShards]int
+	keep := make(map[string]cached, len(set.Reports))
+	for i, r := range reports {
+		if r == nil || r.Sum == ([32]byte{}) {
+			continue
 		}
+		s := shardOf(r.Path)
+		counts[s]++
+		if !unread[i] {
+			dirty[s] = true
+		}
+		keep[r.Path] = cached{R: r, Stat: stats[i]}
 	}
-	// Saved unless every report was taken unread: a report read again,
-	// even unchanged, has new times to record.
-	if cacheDir != "" && key != "" && (int(byStat.Load()) != withSum || len(prior()) != withSum) {
+	for rel := range prior() {
+		counts[shardOf(rel)]--
+	}
+	anyDirty := false
+	for s := range dirty {
+		dirty[s] = dirty[s] || counts[s] != 0
+		anyDirty = anyDirty || dirty[s]
+	}
+	if cacheDir != "" && key != "" && anyDirty {
 		// Saved while the build goes on, from copies of what history
 		// and the cross-checks are about to change.
-		keep := make(map[string]cached, len(set.Reports))
-		for i, r := range reports {
-			if r != nil && r.Sum != ([32]byte{}) {
-				c := pack(snapshot(r))
-				c.Stat, c.Read = stats[i], started
-				keep[r.Path] = c
+		for rel, c := range keep {
+			if dirty[shardOf(rel)] {
+				p := pack(snapshot(c.R))
+				p.Stat, p.Read = c.Stat, started
+				keep[rel] = p
+			} else {
+				delete(keep, rel)
 			}
 		}
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			saveParsed(cacheDir, key, keep)
+			saveParsed(cacheDir, key, keep, &dirty)
 		}()
 		saved = func() { <-done }
 	}
@@ -549,7 +566,11 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	build := max(staged.Build, published.Build) + 1
 	pageFile := cfg.pageFile()
 	if pageFile != "" {
-		in.Pages = site.LoadPageCache(pageFile, program(), staged, published)
+		parts := filepath.Join(cfg.cacheDir(), "parts")
+		if cfg.Public {
+			parts += "-public"
+		}
+		in.Pages = site.LoadPageCache(pageFile, parts, program(), staged, published)
 		build = in.Pages.Build
 	}
 	o, err := site.Render(ctx, in, tmp)

@@ -105,6 +105,26 @@ func TestIncrementalBuilds(t *testing.T) {
 		{"action item owner", func() {
 			edit("INC-2025-10-08-001-booking-outage.md", "owner: ", "owner: Zoë ")
 		}, true},
+		{"services", func() {
+			edit("INC-2025-10-08-001-booking-outage.md", "services: [booking-api, admin-dashboard]", "services: [booking-api, Admin Dashboard, payments]")
+		}, true},
+		{"tag removed", func() {
+			edit("INC-2025-10-08-001-booking-outage.md", "tags: [database, migration]", "tags: [database]")
+		}, true},
+		{"a year more", func() {
+			// every list names the years, also those whose reports did not change
+			b, err := os.ReadFile(filepath.Join(reports, "tours.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = bytes.Replace(b, []byte("started: 2025-09-30 09:00"), []byte("started: 2023-09-30 09:00"), 1)
+			b = bytes.Replace(b, []byte("id: INC-2025-09-30-002"), []byte("id: INC-2023-09-30-001"), 1)
+			os.MkdirAll(filepath.Join(reports, "../2023"), 0o755)
+			if err := os.WriteFile(filepath.Join(reports, "../2023/INC-2023-09-30-001.md"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+		{"a severity changed", func() { edit("tours.md", "severity: P2", "severity: SEV-X") }, true},
 		{"another day", func() { now = now.AddDate(0, 0, 40) }, false},
 		{"same day again", func() {}, true},
 	}

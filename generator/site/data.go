@@ -81,6 +81,10 @@ type Entry struct {
 	// their pages.
 	ServiceLinks, TagLinks []Link
 
+	// key digests the inputs of the report's page (pageKey) when the
+	// build caches pages.
+	key [32]byte
+
 	// row is the report's incidents-table row for the pages at sharedRoot.
 	row struct {
 		once sync.Once

@@ -1,7 +1,11 @@
 package site
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/hindsight-docs/hindsight/generator/config"
 	"github.com/hindsight-docs/hindsight/generator/report"
@@ -30,6 +34,44 @@ func TestDuplicateIDsGetOwnPages(t *testing.T) {
 	for _, e := range es {
 		if e.URL != want[e.Path] {
 			t.Errorf("%s: URL %s, want %s", e.Path, e.URL, want[e.Path])
+		}
+	}
+}
+
+// TestReportsJSONPiecewise: data/reports.json is written one report at
+// a time, so that unchanged reports' entries can be kept; it must be
+// what encoding/json gives for the whole file.
+func TestReportsJSONPiecewise(t *testing.T) {
+	cfg, err := config.Default(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := fixtureReports()
+	rs[0].Git = &report.Git{Created: date(2026, 3, 2), Updated: date(2026, 3, 3), Revisions: 2, Authors: []string{"A <b>"},
+		History: []report.Revision{{Commit: "0123456789abcdef", Date: date(2026, 3, 3), Author: "A", Subject: "</script> & more"}}}
+	rs[1].Diagnostics = []report.Diagnostic{{Path: rs[1].Path, Line: 2, Severity: "warning", Rule: "r", Message: "m \u2028"}}
+	report.Sort(rs)
+	for _, n := range []int{0, 1, len(rs)} {
+		entries := newEntries(rs[:n], cfg, fixtureNow, false)
+		got, err := ReportsJSON(entries, Input{Now: fixtureNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole := struct {
+			Generated jsonTime     `json:"generated"`
+			Reports   []jsonReport `json:"reports"`
+		}{Generated: jsonTime(fixtureNow), Reports: []jsonReport{}}
+		for _, e := range entries {
+			whole.Reports = append(whole.Reports, newJSONReport(e))
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", " ")
+		if err := enc.Encode(whole); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.String(), string(got)); diff != "" {
+			t.Errorf("%d reports: (-whole +piecewise)\n%s", n, diff)
 		}
 	}
 }

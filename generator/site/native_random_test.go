@@ -56,6 +56,7 @@ func TestNativeMatchesTemplatesRandomly(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg.RepoURL, cfg.Branch, cfg.Currency = "https://git.example.com/o/r", str(), "EUR"
+		cfg.BaseURL = "https://h.example/" + str()
 		cfg.ReportDeadlineHours = rng.Float64() * 1e22
 		cfg.Title = str()
 		in := Input{Config: cfg, Now: fixtureNow, Theme: themes.Default(), Workers: 2, Reports: rs}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,6 +91,9 @@ func TestNativeMatchesTemplates(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg.RepoURL, cfg.Branch, cfg.Currency = repo, "main", "EUR"
+		if repo != "" {
+			cfg.BaseURL = "https://incidents.example.org/docs"
+		}
 		in := Input{Config: cfg, Now: fixtureNow, Theme: themes.Default(), Workers: 2, Reports: rs}
 		compared := bothWays(t, in, func(rel string, want, got []byte) {
 			t.Errorf("repo_url %q: %s differs (-templates +native):\n%s", repo, rel, cmp.Diff(string(want), string(got)))
@@ -175,4 +180,22 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestSubf: the phases bar's subtraction must write what sprig's decimal
+// subf writes, whole numbers or not.
+func TestSubf(t *testing.T) {
+	cases := [][2]float64{{0, 0}, {5, 3}, {3, 5}, {math.Copysign(0, -1), 0}, {0, math.Copysign(0, -1)}, {1e15, -1e15},
+		{1<<52 - 1, -(1<<52 - 1)}, {1 << 53, 1}, {7, 0.5}, {0.1, 0.3}, {1440, 1439.9999999}, {math.MaxFloat64, 1}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		cases = append(cases, [2]float64{float64(rng.IntN(100000)), float64(rng.IntN(100000))},
+			[2]float64{float64(rng.IntN(100000)) / 4, float64(rng.IntN(1000)) / 3})
+	}
+	for _, c := range cases {
+		got, want := subf(c[0], c[1]), sprigSubf(c[0], c[1])
+		if got != want || math.Signbit(got) != math.Signbit(want) {
+			t.Errorf("subf(%v, %v) = %v, sprig gives %v", c[0], c[1], got, want)
+		}
+	}
 }

@@ -1,13 +1,17 @@
 package site
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/gob"
 	"encoding/json"
+	"fmt"
 	"hash"
+	"hash/fnv"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -47,6 +51,17 @@ type PageCache struct {
 	mu   sync.Mutex
 	next map[string]*pageRecord
 
+	// Each report's entry in data/reports.json and part of the search
+	// index, by page folder, kept while its page key is unchanged. They
+	// do not depend on the output folder, so every build of the
+	// repository shares them, in partShards files named from parts: a
+	// commit rewrites the few holding a report it changed. One task
+	// each writes nextReports and nextSearch.
+	parts                   string
+	oldReports, nextReports map[string]*reportPart
+	oldSearch, nextSearch   map[string]*searchPart
+	partsDirty              [partShards]atomic.Bool
+
 	kept, copied atomic.Int64 // report pages reused, for Output
 }
 
@@ -71,6 +86,12 @@ type copyDep struct {
 	MTime int64
 }
 
+// reportPart is a report's entry in data/reports.json.
+type reportPart struct {
+	Key  [32]byte
+	Data []byte
+}
+
 type pageFile struct {
 	Version int
 	Last    int
@@ -79,32 +100,169 @@ type pageFile struct {
 
 const pageCacheVersion = 1
 
+// partsFile is one shard of the reports' parts; Program keys it.
+type partsFile struct {
+	Program string
+	Reports map[string]*reportPart
+	Search  map[string]*searchPart
+}
+
+const partShards = 16
+
+func (c *PageCache) partsFile(i int) string { return fmt.Sprintf("%s.v1-%02d.gob", c.parts, i) }
+
+func partShard(url string) int {
+	h := fnv.New32a()
+	h.Write([]byte(url))
+	return int(h.Sum32() % partShards)
+}
+
 // LoadPageCache reads the records file (an empty cache when there is
-// none) for a build that renders into staged and replaces published.
-func LoadPageCache(file, program string, staged, published *Site) *PageCache {
-	c := &PageCache{Program: program, Staged: staged, Published: published, next: map[string]*pageRecord{}}
-	var pf pageFile
-	if f, err := os.Open(file); err == nil {
-		if gob.NewDecoder(f).Decode(&pf) == nil && pf.Version == pageCacheVersion {
-			c.last, c.old = pf.Last, pf.Pages
+// none) for a build that renders into staged and replaces published, and
+// the reports' parts from the files whose names start with parts ("" keeps
+// none; a public build's parts are all other than a full one's, as its
+// page keys are).
+func LoadPageCache(file, parts, program string, staged, published *Site) *PageCache {
+	c := &PageCache{Program: program, Staged: staged, Published: published, next: map[string]*pageRecord{},
+		parts: parts, nextReports: map[string]*reportPart{}, nextSearch: map[string]*searchPart{}}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		var pf pageFile
+		if f, err := os.Open(file); err == nil {
+			if gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&pf) == nil && pf.Version == pageCacheVersion {
+				c.last, c.old = pf.Last, pf.Pages
+			}
+			f.Close()
 		}
-		f.Close()
+	})
+	var shards [partShards]partsFile
+	if parts != "" {
+		for i := range shards {
+			wg.Go(func() {
+				f, err := os.Open(c.partsFile(i))
+				if err != nil {
+					return
+				}
+				defer f.Close()
+				var pf partsFile
+				if gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&pf) == nil && pf.Program == program {
+					shards[i] = pf
+				}
+			})
+		}
+	}
+	wg.Wait()
+	c.oldReports, c.oldSearch = map[string]*reportPart{}, map[string]*searchPart{}
+	for _, s := range shards {
+		maps.Copy(c.oldReports, s.Reports)
+		maps.Copy(c.oldSearch, s.Search)
 	}
 	c.Build = max(c.last, staged.Build, published.Build) + 1
 	return c
 }
 
 // Save writes this build's records atomically; call it once the site is
-// published.
+// published. The shards of parts that changed are written too.
 func (c *PageCache) Save(file string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return replace.File(file, func(w io.Writer) error {
+	var wg sync.WaitGroup
+	if c.parts != "" {
+		c.saveParts(&wg)
+	}
+	err := replace.File(file, func(w io.Writer) error {
 		return gob.NewEncoder(w).Encode(pageFile{Version: pageCacheVersion, Last: c.Build, Pages: c.next})
 	})
+	wg.Wait()
+	return err
+}
+
+// saveParts writes, in the background of wg, the shards holding a part
+// this build worked out anew, with this build's parts alone: a shard
+// keeps a removed report's parts only until it is next written, and
+// every shard is written on the first build of a day, when every page
+// key changes.
+func (c *PageCache) saveParts(wg *sync.WaitGroup) {
+	var shards [partShards]partsFile
+	for i := range shards {
+		shards[i] = partsFile{Program: c.Program, Reports: map[string]*reportPart{}, Search: map[string]*searchPart{}}
+	}
+	for url, p := range c.nextReports {
+		shards[partShard(url)].Reports[url] = p
+	}
+	for url, p := range c.nextSearch {
+		shards[partShard(url)].Search[url] = p
+	}
+	for i := range shards {
+		if !c.partsDirty[i].Load() {
+			continue
+		}
+		wg.Go(func() {
+			_ = replace.File(c.partsFile(i), func(w io.Writer) error {
+				return gob.NewEncoder(w).Encode(shards[i])
+			})
+		})
+	}
 }
 
 func (c *PageCache) enabled() bool { return c != nil && c.Program != "" }
+
+// cached says whether e's page and parts are cached: a report whose file
+// could not be read has no digest of its bytes to key them by.
+func (c *PageCache) cached(e *Entry) bool { return c.enabled() && e.Sum != ([32]byte{}) }
+
+// reportPart is e's entry in data/reports.json, an earlier build's when
+// e's page inputs are unchanged: the page shows all the entry does.
+func (c *PageCache) reportPart(e *Entry) ([]byte, error) {
+	if !c.cached(e) {
+		return reportEntry(e)
+	}
+	p := c.oldReports[e.URL]
+	if p == nil || p.Key != e.key {
+		b, err := reportEntry(e)
+		if err != nil {
+			return nil, err
+		}
+		p = &reportPart{Key: e.key, Data: b}
+		c.partsDirty[partShard(e.URL)].Store(true)
+	}
+	c.nextReports[e.URL] = p
+	return p.Data, nil
+}
+
+// searchPart is e's part of the search index, an earlier build's when
+// e's page inputs are unchanged.
+func (c *PageCache) searchPart(e *Entry) (*searchPart, error) {
+	if !c.cached(e) {
+		return searchEntry(e)
+	}
+	p := c.oldSearch[e.URL]
+	if p == nil || p.Key != e.key {
+		var err error
+		if p, err = searchEntry(e); err != nil {
+			return nil, err
+		}
+		p.Key = e.key
+		c.partsDirty[partShard(e.URL)].Store(true)
+	}
+	c.nextSearch[e.URL] = p
+	return p, nil
+}
+
+// keyEntries sets every entry's page key, on every core.
+func keyEntries(site [32]byte, entries []*Entry, workers int) {
+	var wg sync.WaitGroup
+	n := (len(entries) + workers - 1) / workers
+	for lo := 0; lo < len(entries); lo += n {
+		part := entries[lo:min(lo+n, len(entries))]
+		wg.Go(func() {
+			for _, e := range part {
+				e.key = pageKey(site, e)
+			}
+		})
+	}
+	wg.Wait()
+}
 
 // siteKey digests what every report page depends on besides its report.
 //
@@ -244,6 +402,32 @@ func actionsDigest(site [32]byte, entries []*Entry) [32]byte {
 	var k [32]byte
 	h.Sum(k[:0])
 	return k
+}
+
+// listKey is the key of the page rel that lists es (an incidents table,
+// say): its rows show nothing beyond their reports' page keys, and the
+// page itself the site, the years and the severities its filters
+// offer. ok is false when a report has no digest of its file to key
+// the list by.
+func listKey(site [32]byte, info *Info, rel string, es []*Entry) (key [32]byte, ok bool) {
+	h := sha256.New()
+	h.Write(site[:])
+	writeStr(h, rel)
+	for _, y := range info.Years {
+		writeInt(h, int64(y))
+	}
+	for _, s := range info.Severities {
+		writeStr(h, s)
+	}
+	writeInt(h, int64(len(es)))
+	for _, e := range es {
+		if e.Sum == ([32]byte{}) {
+			return key, false
+		}
+		h.Write(e.key[:])
+	}
+	h.Sum(key[:0])
+	return key, true
 }
 
 // fileKey is the key of one file made from a digest of its inputs.

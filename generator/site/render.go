@@ -71,6 +71,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	var siteKey [32]byte
 	if cache.enabled() {
 		siteKey = cache.siteKey(in, today, info.Years, tpl.stockTheme())
+		keyEntries(siteKey, entries, in.Workers)
 	}
 	out := &Output{}
 	var diagMu sync.Mutex
@@ -101,6 +102,37 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	unchanged := func(rel, extra string) bool {
 		return cache.enabled() && cache.reuseFile(w, rel, fileKey(actionsKey(), rel, extra))
 	}
+	// A page listing reports is kept while they and the site are
+	// unchanged: a commit changes the lists of its report's year,
+	// services and tags, not every list.
+	keptList := func(rel string, es []*Entry) bool {
+		if !cache.enabled() {
+			return false
+		}
+		key, ok := listKey(siteKey, info, rel, es)
+		if !ok || !cache.reuseFile(w, rel, key) {
+			return false
+		}
+		w.pages.Add(1)
+		return true
+	}
+	// The site's data files, one task each, go first, so they do not
+	// finish last. The search index, like every page, comes from the
+	// entries alone, so a public build indexes no internal report.
+	g.Go(func() error {
+		b, err := searchJSON(entries, cache.searchPart)
+		if err != nil {
+			return err
+		}
+		return w.file("data/search.json", b)
+	})
+	g.Go(func() error {
+		b, err := reportsJSON(entries, in.Now, cache.reportPart)
+		if err != nil {
+			return err
+		}
+		return w.file("data/reports.json", b)
+	})
 	// The biggest dashboard pages go first, so they do not finish last.
 	if !in.noDashboards {
 		g.Go(func() error {
@@ -126,12 +158,11 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			}
 			diag, seen := addDiag, func(string, string, bool) {}
 			var rec *pageRecord
-			if cache.enabled() && e.Sum != ([32]byte{}) {
-				key := pageKey(siteKey, e)
-				if cache.reuse(w, links, e, key, addDiag) {
+			if cache.cached(e) {
+				if cache.reuse(w, links, e, e.key, addDiag) {
 					return nil
 				}
-				rec = cache.record(e.URL, key)
+				rec = cache.record(e.URL, e.key)
 				diag = func(d report.Diagnostic) { rec.Diags = append(rec.Diags, d); addDiag(d) }
 				seen = func(dest, out string, broken bool) { rec.Links = append(rec.Links, linkDep{dest, out, broken}) }
 			}
@@ -169,6 +200,9 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return w.page(tpl, p)
 	})
 	g.Go(func() error {
+		if keptList("incidents/index.html", entries) {
+			return nil
+		}
 		p := page("incidents", "incidents/", "All incidents", "incidents")
 		p.List = &List{Entries: entries}
 		return w.page(tpl, p)
@@ -181,7 +215,11 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 					es = append(es, e)
 				}
 			}
-			p := page("incidents", "incidents/"+strconv.Itoa(y)+"/", "Incidents in "+strconv.Itoa(y), "incidents")
+			folder := "incidents/" + strconv.Itoa(y) + "/"
+			if keptList(folder+"index.html", es) {
+				return nil
+			}
+			p := page("incidents", folder, "Incidents in "+strconv.Itoa(y), "incidents")
 			p.List = &List{Year: y, Entries: es}
 			return w.page(tpl, p)
 		})
@@ -215,6 +253,9 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 				g.Go(func() error {
 					if err := gctx.Err(); err != nil {
 						return err
+					}
+					if keptList(sc.URL+"index.html", sc.Entries) {
+						return nil
 					}
 					// a copy: the index page reads the shared scope meanwhile
 					c := *sc
@@ -250,27 +291,14 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return w.file("404.html", buf.Bytes())
 	})
 	g.Go(func() error { return w.static(in.Theme) })
+	// The search page lists every report for readers without JavaScript.
 	g.Go(func() error {
-		b, err := ReportsJSON(entries, in)
-		if err != nil {
-			return err
+		if keptList("search/index.html", entries) {
+			return nil
 		}
-		return w.file("data/reports.json", b)
-	})
-	// The search page lists every report for readers without JavaScript;
-	// its index, like every page, comes from the entries alone, so a
-	// public build indexes no internal report.
-	g.Go(func() error {
 		p := page("search", "search/", "Search", "search")
 		p.List = &List{Entries: entries}
 		return w.page(tpl, p)
-	})
-	g.Go(func() error {
-		b, err := SearchJSON(entries)
-		if err != nil {
-			return err
-		}
-		return w.file("data/search.json", b)
 	})
 	g.Go(func() error { return w.exports(entries, info, in, board, services, tags) })
 	if !in.noDashboards {
@@ -513,47 +541,78 @@ func orEmpty(s []string) []string {
 
 // ReportsJSON is data/reports.json, with the names DESIGN.md fixes.
 func ReportsJSON(entries []*Entry, in Input) ([]byte, error) {
-	out := struct {
-		Generated jsonTime     `json:"generated"`
-		Reports   []jsonReport `json:"reports"`
-	}{Generated: jsonTime(in.Now), Reports: make([]jsonReport, 0, len(entries))}
-	for _, e := range entries {
-		j := jsonReport{
-			ID: e.ID, Title: e.Title, Path: e.Path, URL: e.URL,
-			Severity: e.Severity, Status: e.Status, Visibility: e.Visibility,
-			Started: jsonTime(e.Started), Detected: jsonTime(e.Detected), Resolved: jsonTime(e.Resolved),
-			TTD: minutes(e.TimeToDetect()), TTR: minutes(e.TimeToResolve()),
-			Services: orEmpty(e.Services), Tags: orEmpty(e.Tags),
-			Actions:     jsonActions{Total: e.Actions.Total, Open: e.Actions.Unresolved(), Done: e.Actions.Done, Overdue: e.Actions.Overdue},
-			Timeline:    len(e.Timeline),
-			Diagnostics: e.Diagnostics,
-		}
-		if j.Diagnostics == nil {
-			j.Diagnostics = []report.Diagnostic{}
-		}
-		if g := e.Git; g != nil {
-			jg := &jsonGit{Created: jsonTime(g.Created), Updated: jsonTime(g.Updated), Revisions: g.Revisions,
-				Authors: orEmpty(g.Authors), Uncommitted: g.Uncommitted, Shallow: g.Shallow, History: []jsonHistory{}}
-			for _, h := range g.History {
-				jg.History = append(jg.History, jsonHistory{Commit: h.Commit, Date: jsonTime(h.Date), Author: h.Author, Subject: h.Subject})
-			}
-			j.Git = jg
-		}
-		if e.HasDelay {
-			d := float64(int(e.DelayHours*10+0.5)) / 10
-			if e.DelayHours < 0 {
-				d = float64(int(e.DelayHours*10-0.5)) / 10
-			}
-			ot := e.OnTime
-			j.Delay, j.OnTime = &d, &ot
-		}
-		out.Reports = append(out.Reports, j)
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(out); err != nil {
+	return reportsJSON(entries, in.Now, reportEntry)
+}
+
+// reportsJSON is ReportsJSON with each report's entry from part: the file
+// is written as encoding/json would indent it whole, one entry at a
+// time, so that a build can keep the entries of unchanged reports.
+func reportsJSON(entries []*Entry, now time.Time, part func(*Entry) ([]byte, error)) ([]byte, error) {
+	gen, err := json.Marshal(jsonTime(now))
+	if err != nil {
 		return nil, fmt.Errorf("data/reports.json: %w", err)
 	}
+	var buf bytes.Buffer
+	buf.WriteString("{\n \"generated\": ")
+	buf.Write(gen)
+	buf.WriteString(",\n \"reports\": [")
+	for i, e := range entries {
+		b, err := part(e)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString("\n  ")
+		buf.Write(b)
+	}
+	if len(entries) > 0 {
+		buf.WriteString("\n ")
+	}
+	buf.WriteString("]\n}\n")
 	return buf.Bytes(), nil
+}
+
+// reportEntry is e's entry in data/reports.json, indented as it sits
+// there.
+func reportEntry(e *Entry) ([]byte, error) {
+	b, err := json.MarshalIndent(newJSONReport(e), "  ", " ")
+	if err != nil {
+		return nil, fmt.Errorf("data/reports.json: %s: %w", e.Path, err)
+	}
+	return b, nil
+}
+
+func newJSONReport(e *Entry) jsonReport {
+	j := jsonReport{
+		ID: e.ID, Title: e.Title, Path: e.Path, URL: e.URL,
+		Severity: e.Severity, Status: e.Status, Visibility: e.Visibility,
+		Started: jsonTime(e.Started), Detected: jsonTime(e.Detected), Resolved: jsonTime(e.Resolved),
+		TTD: minutes(e.TimeToDetect()), TTR: minutes(e.TimeToResolve()),
+		Services: orEmpty(e.Services), Tags: orEmpty(e.Tags),
+		Actions:     jsonActions{Total: e.Actions.Total, Open: e.Actions.Unresolved(), Done: e.Actions.Done, Overdue: e.Actions.Overdue},
+		Timeline:    len(e.Timeline),
+		Diagnostics: e.Diagnostics,
+	}
+	if j.Diagnostics == nil {
+		j.Diagnostics = []report.Diagnostic{}
+	}
+	if g := e.Git; g != nil {
+		jg := &jsonGit{Created: jsonTime(g.Created), Updated: jsonTime(g.Updated), Revisions: g.Revisions,
+			Authors: orEmpty(g.Authors), Uncommitted: g.Uncommitted, Shallow: g.Shallow, History: []jsonHistory{}}
+		for _, h := range g.History {
+			jg.History = append(jg.History, jsonHistory{Commit: h.Commit, Date: jsonTime(h.Date), Author: h.Author, Subject: h.Subject})
+		}
+		j.Git = jg
+	}
+	if e.HasDelay {
+		d := float64(int(e.DelayHours*10+0.5)) / 10
+		if e.DelayHours < 0 {
+			d = float64(int(e.DelayHours*10-0.5)) / 10
+		}
+		ot := e.OnTime
+		j.Delay, j.OnTime = &d, &ot
+	}
+	return j
 }

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -66,7 +67,80 @@ const (
 // SearchJSON is data/search.json: the search index of entries, which come
 // from Input.Reports, so a public build never indexes an internal report.
 func SearchJSON(entries []*Entry) ([]byte, error) {
-	docs := make([]searchDoc, 0, len(entries))
+	return searchJSON(entries, nil)
+}
+
+// searchPart is what one report gives the search index: its document
+// and its words, each with the best field it is in, encoded as a field
+// byte, a length and the word. A build keeps it while the report's page
+// inputs are unchanged: taking the words apart is most of the index's
+// cost.
+type searchPart struct {
+	Key   [32]byte
+	Doc   []byte
+	Words []byte
+}
+
+// searchEntry works out e's part of the index.
+func searchEntry(e *Entry) (*searchPart, error) {
+	d := searchDoc{
+		ID: e.ID, Title: e.Title, URL: e.URL, Severity: e.Severity, Year: e.Year(),
+		Services: nonEmpty(e.Services), Tags: nonEmpty(e.Tags),
+		Summary: searchSummary(e.Body),
+	}
+	seen := map[string]bool{}
+	for _, a := range e.ActionItems {
+		if o := strings.TrimSpace(a.Owner); o != "" && !seen[o] {
+			seen[o] = true
+			d.Owners = append(d.Owners, o)
+		}
+	}
+	// encoding/json escapes <, > and & as \u003c..., so the index is
+	// safe even if a theme ever inlines it in a <script>.
+	doc, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("data/search.json: %w", err)
+	}
+	best := map[string]int8{} // word → best field + 1
+	bodyWords(e.Body, func(w string) {
+		if best[w] == 0 {
+			best[w] = fieldBody + 1
+		}
+	})
+	inHead := func(text string, field int8) {
+		searchTokens(text, func(w string) {
+			if best[w] < field+1 {
+				best[w] = field + 1
+			}
+		})
+	}
+	inHead(d.Summary, fieldSummary)
+	for _, m := range [][]string{d.Services, d.Tags, d.Owners} {
+		for _, v := range m {
+			inHead(v, fieldMeta)
+		}
+	}
+	inHead(d.Title, fieldTitle)
+	n := 0
+	for w := range best {
+		n += len(w) + 1 + binary.MaxVarintLen64
+	}
+	words := make([]byte, 0, n)
+	for w, f := range best {
+		words = append(words, byte(f-1))
+		words = binary.AppendUvarint(words, uint64(len(w)))
+		words = append(words, w...)
+	}
+	return &searchPart{Doc: doc, Words: words}, nil
+}
+
+// searchJSON is SearchJSON; part, when not nil, gives each entry's part
+// of the index, else searchEntry works it out.
+func searchJSON(entries []*Entry, part func(*Entry) (*searchPart, error)) ([]byte, error) {
+	if part == nil {
+		part = searchEntry
+	}
+	docs := make([][]byte, 0, len(entries))
 	// postings[w] lists, in report order, the reports holding w, each
 	// with the best field it is in.
 	type posting struct {
@@ -74,50 +148,25 @@ func SearchJSON(entries []*Entry) ([]byte, error) {
 		field  int8
 	}
 	postings := map[string][]posting{}
-	best := map[string]int8{} // of one report: word → best field + 1
 	for i, e := range entries {
-		d := searchDoc{
-			ID: e.ID, Title: e.Title, URL: e.URL, Severity: e.Severity, Year: e.Year(),
-			Services: nonEmpty(e.Services), Tags: nonEmpty(e.Tags),
-			Summary: searchSummary(e.Body),
+		sp, err := part(e)
+		if err != nil {
+			return nil, err
 		}
-		seen := map[string]bool{}
-		for _, a := range e.ActionItems {
-			if o := strings.TrimSpace(a.Owner); o != "" && !seen[o] {
-				seen[o] = true
-				d.Owners = append(d.Owners, o)
+		docs = append(docs, sp.Doc)
+		for b := sp.Words; len(b) > 0; {
+			f := int8(b[0])
+			n, k := binary.Uvarint(b[1:])
+			if k <= 0 || uint64(len(b)-1-k) < n {
+				return nil, fmt.Errorf("data/search.json: %s: damaged word list", e.Path)
 			}
-		}
-		docs = append(docs, d)
-
-		clear(best)
-		bodyWords(e.Body, func(w string) {
-			if best[w] == 0 {
-				best[w] = fieldBody + 1
+			w := b[1+k : 1+k+int(n)]
+			b = b[1+k+int(n):]
+			if p, ok := postings[string(w)]; ok {
+				postings[string(w)] = append(p, posting{int32(i), f})
+			} else {
+				postings[string(w)] = []posting{{int32(i), f}}
 			}
-		})
-		inHead := func(text string, field int8) {
-			searchTokens(text, func(w string) {
-				if best[w] < field+1 {
-					best[w] = field + 1
-				}
-			})
-		}
-		inHead(d.Summary, fieldSummary)
-		for _, m := range [][]string{d.Services, d.Tags, d.Owners} {
-			for _, v := range m {
-				inHead(v, fieldMeta)
-			}
-		}
-		inHead(d.Title, fieldTitle)
-		for w, f := range best {
-			p, ok := postings[w]
-			if !ok {
-				// w is a piece of the report's lower-cased text:
-				// the vocabulary keeps a copy, not the text.
-				w = strings.Clone(w)
-			}
-			postings[w] = append(p, posting{int32(i), f - 1})
 		}
 	}
 	words := make([]string, 0, len(postings))
@@ -135,13 +184,7 @@ func SearchJSON(entries []*Entry) ([]byte, error) {
 		// One report a line, and one word a line below: a diff of two
 		// indexes stays readable, and the newlines cost a byte each.
 		buf.WriteByte('\n')
-		// encoding/json escapes <, > and & as \u003c..., so the index
-		// is safe even if a theme ever inlines it in a <script>.
-		b, err := json.Marshal(d)
-		if err != nil {
-			return nil, fmt.Errorf("data/search.json: %w", err)
-		}
-		buf.Write(b)
+		buf.Write(d)
 	}
 	buf.WriteString("\n],\"words\":[")
 	var head, body []byte

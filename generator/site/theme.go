@@ -117,6 +117,8 @@ type Templates struct {
 	// for byte; native.go writes some of those in Go.
 	stock map[string]bool
 	icons map[string]string // icon.html for each name in iconNames
+	// nativeReport says reportPage writes the report pages.
+	nativeReport bool
 }
 
 // native reports whether Go code may stand in for files: they are all
@@ -189,6 +191,7 @@ func loadTemplates(theme fs.FS, funcs template.FuncMap, native bool) (*Templates
 		}
 		t.sets[k] = set
 	}
+	t.nativeReport = t.native(nativeReportFiles) && t.native(nativeBaseFiles)
 	for _, n := range iconNames {
 		var b strings.Builder
 		if base.Lookup("icon.html") != nil {
@@ -230,6 +233,10 @@ func (t *Templates) stockTheme() bool {
 
 // Execute renders page kind with data into w.
 func (t *Templates) Execute(w io.Writer, kind string, data any) error {
+	if p, ok := data.(*Page); ok && kind == "report" && t.nativeReport && p.Report != nil {
+		_, err := io.WriteString(w, reportPage(p, t.icons))
+		return err
+	}
 	set, ok := t.sets[kind]
 	if !ok {
 		return fmt.Errorf("theme: no template for %q", kind)
