@@ -89,6 +89,9 @@ func Parse(relPath string, data []byte, opt Options) (*Report, error) {
 	var doc yaml.Node
 	fmLine := 0 // line of the opening ---
 	format := frontmatter.NewFormat("---", "---", func(b []byte, v any) error {
+		if n, ok := v.(*yaml.Node); ok && fastYAML && decodeFast(b, n) {
+			return nil
+		}
 		return yaml.Unmarshal(b, v)
 	})
 	body, err := frontmatter.Parse(bytes.NewReader(data), &doc, format)
@@ -466,7 +469,7 @@ func (p *fm) number(key string, n node) (float64, bool) {
 	if s == "" {
 		return 0, false
 	}
-	clean := strings.NewReplacer(",", "", "_", "", "$", "", "€", "", "£", "").Replace(s)
+	clean := numberNoise.Replace(s)
 	f, err := strconv.ParseFloat(clean, 64)
 	if err != nil || f < 0 {
 		p.r.warn(n.line, "invalid-field", "%s: want a non-negative number, not %q", key, s)
@@ -551,11 +554,19 @@ func (p *fm) actions(n node) {
 	})
 }
 
+// numberNoise is what people write around a number ("$1,200").
+var numberNoise = strings.NewReplacer(",", "", "_", "", "$", "", "€", "", "£", "")
+
+// statusNoise makes "In Progress", "in_progress" and "won't do" one
+// spelling each. A Replacer is built on first use, which costs more
+// than the replacing: every action item of every version of every report
+// comes through here.
+var statusNoise = strings.NewReplacer(" ", "-", "_", "-", "'", "", "’", "")
+
 // normStatus accepts the spellings people write ("In Progress", "Done",
 // "won't do") for the four action-item states.
 func normStatus(s string) string {
-	k := strings.ToLower(strings.TrimSpace(s))
-	k = strings.NewReplacer(" ", "-", "_", "-", "'", "", "’", "").Replace(k)
+	k := statusNoise.Replace(strings.ToLower(strings.TrimSpace(s)))
 	switch k {
 	case "in-progress", "inprogress", "doing", "started", "wip":
 		return "in-progress"
