@@ -6,8 +6,11 @@ package generator
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -255,4 +258,92 @@ func matchesFresh(t *testing.T, root, out string) {
 	fresh := filepath.Join(t.TempDir(), "site")
 	edgeBuild(t, root, "-", fresh, true)
 	sameTree(t, fresh, out)
+}
+
+// An edit to one report rewrites only the cache shards holding it: the
+// parse cache's and the reports' parts (their entries in reports.json
+// and the search index), not the whole of either.
+func TestEditRewritesOneShard(t *testing.T) {
+	root := fixture(t)
+	reports := filepath.Join(root, "docs/incident-reports/2025")
+	// Files last changed (and their change times, which only the
+	// clock sets) two seconds before a build are taken by their stat
+	// data after it.
+	hourAgo := time.Now().Add(-time.Hour)
+	files, _ := filepath.Glob(filepath.Join(reports, "*"))
+	for _, f := range files {
+		os.Chtimes(f, hourAgo, hourAgo)
+	}
+	time.Sleep(2100 * time.Millisecond)
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	times := func() map[string]time.Time {
+		m := map[string]time.Time{}
+		shards, _ := filepath.Glob(filepath.Join(cache, "*.gob"))
+		for _, f := range shards {
+			if st, err := os.Stat(f); err == nil && strings.Contains(f, "-") && !strings.Contains(f, "pages-") {
+				m[filepath.Base(f)] = st.ModTime()
+			}
+		}
+		return m
+	}
+	before := times()
+	if len(before) < 4 {
+		t.Fatalf("cache shards: %v", before)
+	}
+	time.Sleep(20 * time.Millisecond)
+	p := filepath.Join(reports, "INC-2025-10-08-001-booking-outage.md")
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, append(b, "\nOne more line.\n"...), 0o644)
+	edgeBuild(t, root, cache, out, true)
+	var rewritten []string
+	for name, t0 := range times() {
+		if !t0.Equal(before[name]) {
+			rewritten = append(rewritten, name)
+		}
+	}
+	sort.Strings(rewritten)
+	if len(rewritten) != 2 || !strings.HasPrefix(rewritten[0], "parts.") || !strings.HasPrefix(rewritten[1], "reports.") {
+		t.Errorf("rewritten: %v, want one shard of the parts and one of the parse cache", rewritten)
+	}
+	matchesFresh(t, root, out)
+}
+
+// A build makes its reports' page folders while history is read. One that
+// then fails leaves its folder for the next build, which must not publish
+// a folder for a report that is gone by then.
+func TestFailedBuildLeavesNoEmptyFolders(t *testing.T) {
+	root := fixture(t)
+	reports := filepath.Join(root, "docs/incident-reports/2025")
+	out := filepath.Join(t.TempDir(), "site")
+	s, err := config.Load(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Site: s, Out: out, Now: time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC), CacheDir: "-", NoHistory: true}
+	if _, err := Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(reports, "INC-2025-11-01-001-broken.md")
+	os.WriteFile(bad, []byte("---\ntitle: [unclosed\n---\n# Broken\n"), 0o644)
+	os.WriteFile(filepath.Join(reports, "INC-2025-10-20-001-gone.md"), []byte("---\nid: INC-2025-10-20-001\ntitle: Soon gone\nstarted: 2025-10-20 10:00\n---\n"), 0o644)
+	if _, err := Build(context.Background(), cfg); err == nil {
+		t.Fatal("a build with an unreadable report succeeded")
+	}
+	os.Remove(bad)
+	os.Remove(filepath.Join(reports, "INC-2025-10-20-001-gone.md"))
+	if _, err := Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			if es, _ := os.ReadDir(p); len(es) == 0 {
+				t.Errorf("empty folder %s published", p)
+			}
+		}
+		return nil
+	})
+	if _, err := os.Stat(filepath.Join(out, "incidents/INC-2025-10-20-001")); err == nil {
+		t.Error("the removed report's folder is published")
+	}
 }

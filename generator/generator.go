@@ -188,14 +188,16 @@ type Set struct {
 // parallel. Files that cannot be parsed are errors in the set; with
 // keepGoing they are still published with what is known.
 func Load(ctx context.Context, cfg Config) (*Set, error) {
-	set, saved, err := load(ctx, cfg)
+	set, saved, err := load(ctx, cfg, nil)
 	saved()
 	return set, err
 }
 
 // load is Load; saved waits until the parse cache is written, which
-// goes on while a build renders.
-func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
+// goes on while a build renders. parsed, when not nil, is called with
+// the reports as soon as they are parsed, while history may still be
+// being read.
+func load(ctx context.Context, cfg Config, parsed func([]*report.Report)) (set *Set, saved func(), err error) {
 	saved = func() {}
 	root := cfg.Site.Root
 	dir := cfg.Site.ReportsPath()
@@ -334,17 +336,17 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 	}
 	err = g.Wait()
 	set.Phases = append(set.Phases, Phase{"parse", time.Since(start)})
-	<-histDone
 	if err != nil {
+		<-histDone
 		return nil, saved, err
-	}
-	if !cfg.NoHistory {
-		set.Phases = append(set.Phases, Phase{"history", histTime})
 	}
 	for _, r := range reports {
 		if r != nil {
 			set.Reports = append(set.Reports, r)
 		}
+	}
+	if parsed != nil {
+		parsed(set.Reports)
 	}
 	// A shard of the parse cache is saved again when a report of it was
 	// read (even unchanged, it has new times to record) or when it
@@ -389,6 +391,12 @@ func load(ctx context.Context, cfg Config) (set *Set, saved func(), err error) {
 			saveParsed(cacheDir, key, keep, &dirty)
 		}()
 		saved = func() { <-done }
+	}
+	// The parse cache is saved while history is still being read: on a
+	// cold build that is a core's work to do while waiting.
+	<-histDone
+	if !cfg.NoHistory {
+		set.Phases = append(set.Phases, Phase{"history", histTime})
 	}
 	if histErr != nil {
 		// A repository hindsight cannot read still builds, without dates.
@@ -527,13 +535,40 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if err := site.Guard(out, cfg.Site.Root, cfg.Site.ReportsPath(), cfg.Force); err != nil {
 		return nil, err
 	}
-	set, saved, err := load(ctx, cfg)
-	defer saved()
+	// The site is staged before the reports are read, so that the
+	// reports' page folders are made while the git history is.
+	unlock, err := site.Lock(out)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
+	staged, err := site.Stage(out)
+	if err != nil {
+		return nil, err
+	}
+	tmp := staged.Dir
+	var folders sync.WaitGroup
+	set, saved, err := load(ctx, cfg, func(rs []*report.Report) {
+		var pub []*report.Report
+		for _, r := range rs {
+			if !cfg.Public || !r.Internal() {
+				pub = append(pub, r)
+			}
+		}
+		folders.Go(func() { site.MakeFolders(tmp, pub) })
+	})
+	defer saved()
+	fail := func(err error) (*Result, error) {
+		folders.Wait()
+		site.PruneFolders(tmp)
+		site.Discard(tmp, out)
+		return nil, err
+	}
+	if err != nil {
+		return fail(err)
+	}
 	if len(set.Errors) > 0 && !cfg.KeepGoing {
-		return nil, &BuildError{Diagnostics: set.Errors}
+		return fail(&BuildError{Diagnostics: set.Errors})
 	}
 	now := cfg.now()
 	in := site.Input{
@@ -552,16 +587,6 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	res.Phases = set.Phases
 	phase := func(name string, since time.Time) { res.Phases = append(res.Phases, Phase{name, time.Since(since)}) }
 	t := time.Now()
-	unlock, err := site.Lock(out)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	staged, err := site.Stage(out)
-	if err != nil {
-		return nil, err
-	}
-	tmp := staged.Dir
 	published := site.ReadSite(out)
 	build := max(staged.Build, published.Build) + 1
 	pageFile := cfg.pageFile()
@@ -574,9 +599,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		build = in.Pages.Build
 	}
 	o, err := site.Render(ctx, in, tmp)
+	folders.Wait()
 	if err != nil {
-		site.Discard(tmp, out)
-		return nil, err
+		return fail(err)
 	}
 	name := "render"
 	if o.Kept+o.Copied > 0 {
@@ -585,8 +610,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	phase(name, t)
 	t = time.Now()
 	if err := site.Publish(tmp, out, build, o.Written); err != nil {
-		site.Discard(tmp, out)
-		return nil, err
+		return fail(err)
 	}
 	if pageFile != "" {
 		// Only a published site's records are saved: a later build

@@ -2,8 +2,12 @@ package site
 
 import (
 	"html/template"
+	"io/fs"
 	"math"
+	"os"
 	"path"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -200,6 +204,62 @@ func urlSegment(id string) string {
 	return s
 }
 
+// pageURLs are the page folders of rs (sorted newest first).
+func pageURLs(rs []*report.Report) []string {
+	out := make([]string, len(rs))
+	taken := make(map[string]bool, len(rs))
+	for _, r := range rs {
+		// The year lists live beside the reports: a report whose ID is a
+		// year gets a numbered page rather than the list's.
+		if y := r.Year(); y > 0 {
+			taken["incidents/"+strconv.Itoa(y)+"/"] = true
+		}
+	}
+	for i, r := range rs {
+		u := URL(r.ID)
+		// Two reports with one ID (an error check reports) still get a
+		// page each, the later in sort order a numbered one, so neither
+		// overwrites the other and every build writes the same site.
+		for n := 2; taken[u]; n++ {
+			u = URL(r.ID + "-" + strconv.Itoa(n))
+		}
+		taken[u] = true
+		out[i] = u
+	}
+	return out
+}
+
+// MakeFolders makes, in the folder dir a build renders into, the page
+// folders of the reports rs will publish. A build of a new site spends a
+// second or more making ten thousand folders, one at a time, as each
+// locks their parent; done while the git history is still being read,
+// that costs no time. Failures are left for rendering to meet and
+// report.
+func MakeFolders(dir string, rs []*report.Report) {
+	rs = slices.Clone(rs)
+	report.Sort(rs)
+	w := &writer{dir: filepath.Clean(dir)}
+	for _, u := range pageURLs(rs) {
+		_ = w.mkdir(filepath.Join(w.dir, filepath.FromSlash(u)))
+	}
+}
+
+// PruneFolders removes the empty folders below dir, deepest first: a
+// build that fails after MakeFolders leaves dir for the next one, which
+// may not publish every report this one would have.
+func PruneFolders(dir string) {
+	var dirs []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && p != dir {
+			dirs = append(dirs, p)
+		}
+		return nil
+	})
+	for i := len(dirs) - 1; i >= 0; i-- {
+		os.Remove(dirs[i]) // refused unless empty
+	}
+}
+
 // newEntries computes the entries of rs (sorted newest first).
 func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool) []*Entry {
 	return someEntries(rs, cfg, today, public, nil)
@@ -210,23 +270,9 @@ func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public b
 // links, which the full ones need.
 func someEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool, only map[string]bool) []*Entry {
 	out := make([]*Entry, len(rs))
-	urls := make(map[string]bool, len(rs))
-	for _, r := range rs {
-		// The year lists live beside the reports: a report whose ID is a
-		// year gets a numbered page rather than the list's.
-		if y := r.Year(); y > 0 {
-			urls["incidents/"+strconv.Itoa(y)+"/"] = true
-		}
-	}
-	for i, r := range rs {
-		e := &Entry{Report: r, URL: URL(r.ID)}
-		// Two reports with one ID (an error check reports) still get a
-		// page each, the later in sort order a numbered one, so neither
-		// overwrites the other and every build writes the same site.
-		for n := 2; urls[e.URL]; n++ {
-			e.URL = URL(r.ID + "-" + strconv.Itoa(n))
-		}
-		urls[e.URL] = true
+	for i, u := range pageURLs(rs) {
+		r := rs[i]
+		e := &Entry{Report: r, URL: u}
 		out[i] = e
 		if only != nil && !only[r.Path] {
 			continue
