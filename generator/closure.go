@@ -29,6 +29,9 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 	type job struct {
 		r     *report.Report
 		blobs []string // oldest first; "" for a deletion
+		// head says the newest version is the file as parsed, whose
+		// items are known without reading the blob.
+		head bool
 	}
 	var jobs []*job
 	var ids []string
@@ -49,10 +52,13 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 			}
 			continue
 		}
-		j := &job{r: r}
+		j := &job{r: r, head: !g.Modified}
 		for i := len(g.History) - 1; i >= 0; i-- {
 			b := g.History[i].Blob
 			j.blobs = append(j.blobs, b)
+			if i == 0 && j.head {
+				break
+			}
 			if _, cached := states[b]; b != "" && !seen[b] && !cached {
 				seen[b] = true
 				ids = append(ids, b)
@@ -110,6 +116,13 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 
 	for _, j := range jobs {
 		hist := j.r.Git.History
+		var head []report.ActionState
+		if j.head {
+			head = make([]report.ActionState, len(j.r.ActionItems))
+			for i, a := range j.r.ActionItems {
+				head[i] = report.ActionState{Title: a.Title, Status: a.Status}
+			}
+		}
 		for i := range j.r.ActionItems {
 			a := &j.r.ActionItems[i]
 			if !closed(a.Status) {
@@ -119,7 +132,11 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 				if b == "" {
 					continue
 				}
-				if st, ok := match(states[b], a.Title, i); ok && closed(st.Status) {
+				version := states[b]
+				if k == len(j.blobs)-1 && j.head {
+					version = head
+				}
+				if st, ok := match(version, a.Title, i); ok && closed(st.Status) {
 					a.Closed = hist[len(hist)-1-k].Date
 					break
 				}
