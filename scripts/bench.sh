@@ -10,6 +10,7 @@
 #   scripts/bench.sh 1000 10000      # chosen sizes
 #   BENCH_DIR=/var/tmp/hb scripts/bench.sh
 #   HUGO=/path/to/hugo scripts/bench.sh   # also time Hugo on the same files
+#   SETTLE=10 scripts/bench.sh       # seconds of idle disk before each build (5)
 #
 # With Hugo (HUGO, else hugo on PATH) it also times a cold Hugo build of
 # the same reports with git info (enableGitInfo), through the smallest
@@ -51,6 +52,10 @@ fi
 
 measure() {
   local t
+  # Every timed build starts with the disk idle: the writeback of the
+  # previous build's few hundred megabytes would otherwise land on it.
+  sync
+  sleep "${SETTLE:-5}"
   t=$(mktemp)
   /usr/bin/time -f '%e %M' -o "$t" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; tail -1 "$t" >&2; }
   tail -1 "$t" | awk '{printf "%.2f %d\n", $1, $2/1024}'
