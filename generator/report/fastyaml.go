@@ -4,9 +4,9 @@ package report
 // yaml.v3 is general and slow: a cold build of 10,000 reports spent
 // about 2.3 of its 15 CPU-seconds in it. Front matter uses a small,
 // regular part of YAML (block mappings and sequences, one-line scalars,
-// one-line flow sequences of scalars). decodeFast builds exactly the
-// yaml.Node tree yaml.v3 builds for that part, comments aside, and
-// declines everything else, which then goes to yaml.v3 as before.
+// one-line flow sequences and mappings of scalars). decodeFast builds
+// exactly the yaml.Node tree yaml.v3 builds for that part, comments
+// aside, and declines everything else, which then goes to yaml.v3 as before.
 // Declining is always correct, so whenever the input is not plainly in
 // the subset, it declines.
 
@@ -107,8 +107,9 @@ func (d *fdec) split() bool {
 		case c > ' ' && c < 0x7f:
 			// An entry may hold a mapping, a comma or bracket adds
 			// to a flow sequence.
-			if c == ',' || c == '[' || (c == '-' && lead) {
-				d.est++
+			// A comma adds a key and a value to a flow mapping.
+			if c == ',' || c == '[' || c == '{' || (c == '-' && lead) {
+				d.est += 2
 			}
 			lead = false
 		case c < 0x80:
@@ -507,6 +508,9 @@ func (d *fdec) inline(i, p int) (*yaml.Node, bool) {
 	case s[p] == '[':
 		n, e, ok := d.flow(i, p)
 		return n, ok && d.rest(e, end)
+	case s[p] == '{':
+		n, e, ok := d.flowMap(i, p)
+		return n, ok && d.rest(e, end)
 	case s[p] == '"' || s[p] == '\'':
 		v, e, ok := d.quoted(p, end)
 		if !ok || !d.rest(e, end) {
@@ -579,6 +583,109 @@ func (d *fdec) flow(i, p int) (*yaml.Node, int, bool) {
 			return nil, 0, false
 		}
 	}
+}
+
+// flowMap reads the one-line flow mapping of scalars at byte p of line
+// i and returns it with the byte after its "}". Every key must be a
+// plain or quoted scalar followed by ": "; every value a plain or
+// quoted scalar, or nothing. The decoder declines the rest: nested
+// collections, "?", a ":" without a space after a key, a key without a
+// value, a trailing comma, comments.
+func (d *fdec) flowMap(i, p int) (*yaml.Node, int, bool) {
+	s, end := d.src, d.ls[i].end
+	n := d.node(yaml.MappingNode, "!!map", "", yaml.FlowStyle, i+1, d.col(i, p))
+	base := len(d.stack)
+	k := d.spaces(p+1, end)
+	if k < end && s[k] == '}' {
+		return n, k + 1, true
+	}
+	for {
+		key, e, ok := d.flowScalar(i, k, true)
+		// yaml.v3 takes no simple key longer than 1024 characters.
+		if !ok || e-k > fastMaxKey || e+1 >= end || s[e] != ':' || s[e+1] != ' ' {
+			return nil, 0, false
+		}
+		k = d.spaces(e+1, end)
+		if k == end {
+			return nil, 0, false
+		}
+		var v *yaml.Node
+		if s[k] == ',' || s[k] == '}' {
+			// yaml.v3 puts a missing value where the "," or "}" is.
+			v = d.node(yaml.ScalarNode, "!!null", "", 0, i+1, d.col(i, k))
+		} else {
+			if v, e, ok = d.flowScalar(i, k, false); !ok {
+				return nil, 0, false
+			}
+			k = d.spaces(e, end)
+		}
+		d.stack = append(d.stack, key, v)
+		if k < end && s[k] == '}' {
+			n.Content = d.pop(base)
+			return n, k + 1, true
+		}
+		if k == end || s[k] != ',' {
+			return nil, 0, false
+		}
+		// A trailing comma is valid YAML, but rare: decline it.
+		if k = d.spaces(k+1, end); k == end || s[k] == '}' {
+			return nil, 0, false
+		}
+	}
+}
+
+// flowScalar reads the plain or quoted scalar at byte k of line i inside
+// a flow mapping and returns it with the byte after it: for a key, the
+// ":" of ": " that ends it; for a plain value, the "," or "}" that ends
+// it; for a quoted one, the byte after the closing quote.
+func (d *fdec) flowScalar(i, k int, key bool) (*yaml.Node, int, bool) {
+	s, end := d.src, d.ls[i].end
+	if k == end {
+		return nil, 0, false
+	}
+	if c := s[k]; c == '"' || c == '\'' {
+		v, e, ok := d.quoted(k, end)
+		if !ok {
+			return nil, 0, false
+		}
+		return d.quotedNode(v, i, k), e, true
+	}
+	if strings.IndexByte("-?:,[]{}#&*!|>'\"%@` ", s[k]) >= 0 {
+		return nil, 0, false
+	}
+	// In a flow, "," "[" "]" "{" "}" "?" and ": " end a plain scalar
+	// and " #" starts a comment. The decoder takes only ": " to end a
+	// key and "," or "}" to end a value, and a ":" inside only before
+	// an ordinary character.
+	e := k
+	for ; e < end; e++ {
+		c := s[e]
+		if c == ',' || c == '}' {
+			if key {
+				return nil, 0, false // a key without a value
+			}
+			break
+		}
+		if c == ':' {
+			if e+1 < end && s[e+1] == ' ' {
+				if !key || s[e-1] == ' ' {
+					return nil, 0, false
+				}
+				break
+			}
+			if e+1 == end || strings.IndexByte(",[]{}?:#", s[e+1]) >= 0 {
+				return nil, 0, false
+			}
+			continue
+		}
+		if c == '[' || c == ']' || c == '{' || c == '?' || (c == '#' && s[e-1] == ' ') {
+			return nil, 0, false
+		}
+	}
+	if e == end {
+		return nil, 0, false
+	}
+	return d.plain(strings.TrimRight(s[k:e], " "), i, k), e, true
 }
 
 // quoted reads the one-line quoted scalar at byte p, which ends before
