@@ -68,10 +68,20 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	loc, today := in.Config.Location, info.Today
 	w := &writer{dir: filepath.Clean(dir)}
 	cache := in.Pages
+	// The page keys and the dashboards' groups are independent: worked
+	// out side by side, they hold up every task a little less.
+	var setup sync.WaitGroup
 	var siteKey [32]byte
 	if cache.enabled() {
 		siteKey = cache.siteKey(in, today, info.Years, tpl.stockTheme())
-		keyEntries(siteKey, entries, in.Workers)
+		setup.Go(func() { keyEntries(siteKey, entries, in.Workers) })
+	}
+	// The dashboards group the entries once; their pages only read
+	// these groups.
+	board, services, tags := &ActionBoard{}, &ScopeIndex{Kind: "service"}, &ScopeIndex{Kind: "tag"}
+	if !in.noDashboards {
+		setup.Go(func() { board = newActionBoard(entries, info.Severities) })
+		setup.Go(func() { services, tags = newScopes(entries, info.Severities) })
 	}
 	out := &Output{}
 	var diagMu sync.Mutex
@@ -84,13 +94,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return &Page{Site: info, Root: rootOf(folder), Path: folder, Kind: kind, Title: title, Nav: nav}
 	}
 	links := newLinker(in.Config.Root, entries)
-	// The dashboards group the entries once; their pages only read
-	// these groups.
-	board, services, tags := &ActionBoard{}, &ScopeIndex{Kind: "service"}, &ScopeIndex{Kind: "tag"}
-	if !in.noDashboards {
-		board = newActionBoard(entries, info.Severities)
-		services, tags = newScopes(entries, info.Severities)
-	}
+	setup.Wait()
 	mopt := metrics.Options{Today: today, Location: loc, Severities: info.Severities, DeadlineHours: info.DeadlineHours}
 
 	g, gctx := errgroup.WithContext(ctx)
