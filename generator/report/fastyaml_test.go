@@ -491,6 +491,11 @@ func BenchmarkFrontMatter(b *testing.B) {
 
 func BenchmarkParse(b *testing.B) {
 	data := []byte("---\n" + typicalFM + "---\n\n# Summary\n\nThe booking API failed.\n")
+	benchParse(b, "docs/incident-reports/2019/INC-2019-12-19-003.md", data)
+}
+
+// benchParse parses data with yaml.v3 alone and with the fast path.
+func benchParse(b *testing.B, path string, data []byte) {
 	for _, on := range []bool{false, true} {
 		name := "yaml.v3"
 		if on {
@@ -501,7 +506,7 @@ func BenchmarkParse(b *testing.B) {
 			fastYAML = on
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Parse("docs/incident-reports/2019/INC-2019-12-19-003.md", data, opts()); err != nil {
+				if _, err := Parse(path, data, opts()); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -629,20 +634,5 @@ func BenchmarkParseHandWritten(b *testing.B) {
 	if err != nil {
 		b.Skip(err)
 	}
-	for _, on := range []bool{false, true} {
-		name := "yaml.v3"
-		if on {
-			name = "fast"
-		}
-		b.Run(name, func(b *testing.B) {
-			defer func(was bool) { fastYAML = was }(fastYAML)
-			fastYAML = on
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := Parse(p, data, opts()); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchParse(b, p, data)
 }
