@@ -348,49 +348,8 @@ func load(ctx context.Context, cfg Config, parsed func([]*report.Report)) (set *
 	if parsed != nil {
 		parsed(set.Reports)
 	}
-	// A shard of the parse cache is saved again when a report of it was
-	// read (even unchanged, it has new times to record) or when it
-	// gained or lost reports.
-	var dirty [parsedShards]bool
-	var counts [parsedShards]int
-	keep := make(map[string]cached, len(set.Reports))
-	for i, r := range reports {
-		if r == nil || r.Sum == ([32]byte{}) {
-			continue
-		}
-		s := shardOf(r.Path)
-		counts[s]++
-		if !unread[i] {
-			dirty[s] = true
-		}
-		keep[r.Path] = cached{R: r, Stat: stats[i]}
-	}
-	for rel := range prior() {
-		counts[shardOf(rel)]--
-	}
-	anyDirty := false
-	for s := range dirty {
-		dirty[s] = dirty[s] || counts[s] != 0
-		anyDirty = anyDirty || dirty[s]
-	}
-	if cacheDir != "" && key != "" && anyDirty {
-		// Saved while the build goes on, from copies of what history
-		// and the cross-checks are about to change.
-		for rel, c := range keep {
-			if dirty[shardOf(rel)] {
-				p := pack(snapshot(c.R))
-				p.Stat, p.Read = c.Stat, started
-				keep[rel] = p
-			} else {
-				delete(keep, rel)
-			}
-		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			saveParsed(cacheDir, key, keep, &dirty)
-		}()
-		saved = func() { <-done }
+	if cacheDir != "" && key != "" {
+		saved = saveChanged(cacheDir, key, reports, unread, stats, started, prior())
 	}
 	// The parse cache is saved while history is still being read: on a
 	// cold build that is a core's work to do while waiting.
@@ -416,6 +375,51 @@ func load(ctx context.Context, cfg Config, parsed func([]*report.Report)) (set *
 	sortDiags(set.Errors)
 	crossCheck(set)
 	return set, saved, nil
+}
+
+// saveChanged starts writing the parse cache's shards that changed and
+// returns a function that waits until they are written. A shard is
+// written again when a report of it was read (even unchanged, it has
+// new times to record) or when it gained or lost reports. What is saved
+// is a copy of each report as parsed, taken before history and the
+// cross-checks add to it.
+func saveChanged(dir, key string, reports []*report.Report, unread []bool, stats []fileStat, started int64, prior map[string]cached) func() {
+	var dirty [parsedShards]bool
+	var counts [parsedShards]int
+	shard := make([]int, len(reports))
+	for i, r := range reports {
+		if r == nil || r.Sum == ([32]byte{}) {
+			continue
+		}
+		shard[i] = shardOf(r.Path)
+		counts[shard[i]]++
+		dirty[shard[i]] = dirty[shard[i]] || !unread[i]
+	}
+	for rel := range prior {
+		counts[shardOf(rel)]--
+	}
+	changed := false
+	for s := range dirty {
+		dirty[s] = dirty[s] || counts[s] != 0
+		changed = changed || dirty[s]
+	}
+	if !changed {
+		return func() {}
+	}
+	keep := map[string]cached{}
+	for i, r := range reports {
+		if r != nil && r.Sum != ([32]byte{}) && dirty[shard[i]] {
+			c := pack(snapshot(r))
+			c.Stat, c.Read = stats[i], started
+			keep[r.Path] = c
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		saveParsed(dir, key, keep, &dirty)
+	}()
+	return func() { <-done }
 }
 
 // parseOptions is how cfg's reports are parsed.

@@ -310,32 +310,27 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		actions := sync.OnceValue(func() []export.Action { return export.Actions(reports(entries), info.Today, URL) })
 		// The exports carry the build time.
 		stamp := in.Now.Format(time.RFC3339Nano)
-		g.Go(func() error {
-			if unchanged("data/actions.json", stamp) {
-				return nil
-			}
-			b, err := export.ActionsJSON(in.Now, actions())
-			if err != nil {
-				return err
-			}
-			return w.file("data/actions.json", b)
-		})
-		g.Go(func() error {
-			if unchanged("data/actions.csv", stamp) {
-				return nil
-			}
-			b, err := export.ActionsCSV(actions())
-			if err != nil {
-				return err
-			}
-			return w.file("data/actions.csv", b)
-		})
-		g.Go(func() error {
-			if unchanged("data/actions.ics", stamp) {
-				return nil
-			}
-			return w.file("data/actions.ics", export.ActionsICS(info.Title, in.Now, in.Config.BaseURL, actions()))
-		})
+		for _, f := range []struct {
+			rel  string
+			data func() ([]byte, error)
+		}{
+			{"data/actions.json", func() ([]byte, error) { return export.ActionsJSON(in.Now, actions()) }},
+			{"data/actions.csv", func() ([]byte, error) { return export.ActionsCSV(actions()) }},
+			{"data/actions.ics", func() ([]byte, error) {
+				return export.ActionsICS(info.Title, in.Now, in.Config.BaseURL, actions()), nil
+			}},
+		} {
+			g.Go(func() error {
+				if unchanged(f.rel, stamp) {
+					return nil
+				}
+				b, err := f.data()
+				if err != nil {
+					return err
+				}
+				return w.file(f.rel, b)
+			})
+		}
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
