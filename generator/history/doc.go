@@ -18,6 +18,16 @@
 // read them, and from go-git otherwise (objects.go says why). The work
 // tree is listed and compared with HEAD while the walk runs.
 //
+// The comparing is most of the work, and each commit's comparison depends
+// only on the commit and its parent, so one goroutine walks the commits
+// and hands them on in batches, a few goroutines compare the trees of a
+// batch's commits, and the calling goroutine applies the batches to the
+// reports in walk order. A year's folder holds hundreds or thousands of
+// reports and changes in nearly every commit, so the two versions are
+// compared as bytes and only the entries between their shared start and
+// shared end are read; an index of entry offsets, carried from each
+// version to the next (tree.go), finds where the shared start ends.
+//
 // # Rules (what "like git log --follow" means here)
 //
 // Commits counted. A report's history is the list of commits

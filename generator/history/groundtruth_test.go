@@ -176,6 +176,23 @@ func TestGroundTruth(t *testing.T) {
 	}
 }
 
+// TestGroundTruthSmallCache checks a corpus whose year folders are large
+// enough to be indexed and recycled, with caches small enough that the
+// goroutines diffing commits evict and reuse objects all the time.
+func TestGroundTruthSmallCache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes a 2,500-report corpus")
+	}
+	defer func(n int64) { differCacheBytes = n }(differCacheBytes)
+	differCacheBytes = 16 << 10
+	repo, exp := makeCorpus(t, t.TempDir(), "--reports", "2500", "--seed", "4", "--renames", "0.2")
+	res, err := Scan(context.Background(), Options{Root: repo, Dir: reportsDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGroundTruth(t, repo, res, exp)
+}
+
 // TestGroundTruthLarge checks a big existing corpus: HINDSIGHT_CORPUS=/tmp/big10k.
 func TestGroundTruthLarge(t *testing.T) {
 	repo := os.Getenv("HINDSIGHT_CORPUS")

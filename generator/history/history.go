@@ -183,7 +183,7 @@ func scanRepo(ctx context.Context, repo *git.Repository, head plumbing.Hash, rep
 	}
 	defer db.close()
 
-	s := newScanner(ctx, newStore(db, objectCacheBytes), repoDir)
+	s := newScanner(ctx, db, repoDir)
 	if len(shallow) > 0 {
 		s.shallow = make(map[plumbing.Hash]bool, len(shallow))
 		for _, h := range shallow {
@@ -236,6 +236,7 @@ func scanRepo(ctx context.Context, repo *git.Repository, head plumbing.Hash, rep
 	}
 	res.Warnings = append(res.Warnings, s.warnings...)
 	res.commitsRead = s.computed
+	s.dirty = s.dirty || s.computed > 0
 
 	res.Files = make(map[string]*File, len(st.wt))
 	zones := make(map[int16]*time.Location)
@@ -265,7 +266,7 @@ func (s *scanner) headFiles(head plumbing.Hash) (map[string]change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read HEAD: %w", err)
 	}
-	dirTree, err := s.dirTree(hn)
+	dirTree, err := s.st.treeAt(hn.f.tree, s.dir)
 	if err != nil {
 		return nil, fmt.Errorf("read HEAD tree: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -66,10 +67,69 @@ type store struct {
 	br    bytes.Reader
 	bufr  *bufio.Reader
 	depth int // nesting of reads through bases in other packs
+	// indexes holds the entry indexes of the large trees diffed last.
+	indexes map[plumbing.Hash]entryIndex
+	// With recycling on, objects the cache lets go are kept in retired
+	// until the owner says no slice it was given is in use (release),
+	// and are then used again for objects of about their size. A cold
+	// scan rebuilds every version of each year's folder, and without
+	// this those copies are most of what a build allocates.
+	recycling bool
+	retired   [][]byte
+	spare     [][]byte
+}
+
+const (
+	// maxSpare bounds the buffers a recycling store holds; the oldest
+	// give way, so the sizes kept follow the walk.
+	maxSpare = 64
+	// minRecycled is the smallest buffer worth keeping.
+	minRecycled = 4 << 10
+)
+
+// alloc returns a slice of n bytes, not zeroed when it is recycled: the
+// smallest spare buffer that holds n bytes and is at most twice that.
+func (s *store) alloc(n int) []byte {
+	best := -1
+	for i, b := range s.spare {
+		if c := cap(b); c >= n && c <= 2*n && (best < 0 || c < cap(s.spare[best])) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return make([]byte, n)
+	}
+	b := s.spare[best]
+	s.spare = slices.Delete(s.spare, best, best+1)
+	return b[:n]
+}
+
+// release tells a recycling store that the slices it returned so far are
+// no longer used.
+func (s *store) release() {
+	for _, b := range s.retired {
+		if cap(b) < minRecycled {
+			continue
+		}
+		if len(s.spare) == maxSpare {
+			s.spare = slices.Delete(s.spare, 0, 1)
+		}
+		s.spare = append(s.spare, b)
+	}
+	clear(s.retired)
+	s.retired = s.retired[:0]
 }
 
 func newStore(db *objectDB, cacheBytes int64) *store {
 	return &store{db: db, cache: newLRU(cacheBytes)}
+}
+
+// newRecyclingStore returns a store whose owner calls release.
+func newRecyclingStore(db *objectDB, cacheBytes int64) *store {
+	s := newStore(db, cacheBytes)
+	s.recycling = true
+	s.cache.retire = func(b []byte) { s.retired = append(s.retired, b) }
+	return s
 }
 
 // read returns the type and content of object h. The content may be shared
@@ -174,7 +234,7 @@ func (s *store) readPacked(pi int, off int64, keep bool) (int, []byte, error) {
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		var err error
-		data, err = patchDelta(data, chain[i].delta)
+		data, err = patchDelta(data, chain[i].delta, s.alloc)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -194,7 +254,7 @@ func (s *store) inflate(p *packFile, off, size int64) ([]byte, error) {
 	if err := s.resetInflater(p, off); err != nil {
 		return nil, err
 	}
-	out := make([]byte, size)
+	out := s.alloc(int(size))
 	if _, err := io.ReadFull(s.zr, out); err != nil {
 		return nil, fmt.Errorf("inflate: %w", err)
 	}
@@ -290,6 +350,7 @@ func (s *store) size(h plumbing.Hash) (int64, error) {
 type lru struct {
 	max, size int64
 	hardLimit int64
+	retire    func([]byte) // given what is evicted, when set
 	m         map[lruKey]*lruEntry
 	root      lruEntry // sentinel of a circular list, most recent first
 }
@@ -344,6 +405,9 @@ func (c *lru) put(k lruKey, typ int8, data []byte) {
 		c.unlink(old)
 		delete(c.m, old.key)
 		c.size -= int64(len(old.data)) + 64
+		if c.retire != nil {
+			c.retire(old.data)
+		}
 	}
 }
 

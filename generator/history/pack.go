@@ -248,8 +248,8 @@ func (p *packFile) header(off int64) (entryHeader, error) {
 	return h, nil
 }
 
-// patchDelta applies a git delta to base. The result is a new slice.
-func patchDelta(base, delta []byte) ([]byte, error) {
+// patchDelta applies a git delta to base, into a slice from alloc.
+func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, error) {
 	srcSize, delta, ok := uvarintLE(delta)
 	if !ok || srcSize != uint64(len(base)) {
 		return nil, errors.New("delta base size mismatch")
@@ -258,7 +258,7 @@ func patchDelta(base, delta []byte) ([]byte, error) {
 	if !ok || dstSize > 1<<40 {
 		return nil, errors.New("corrupt delta")
 	}
-	out := make([]byte, dstSize)
+	out := alloc(int(dstSize))
 	o := 0
 	for len(delta) > 0 {
 		cmd := delta[0]

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -45,10 +47,8 @@ func within(p, dir string) bool {
 type node struct {
 	hash    plumbing.Hash
 	f       *facts
-	seq     int  // order in which the walk first met it (git's tie-break)
-	seen    bool // queued
-	dirTree plumbing.Hash
-	dirDone bool
+	seq     int    // order in which the walk first met it (git's tie-break)
+	seen    bool   // queued
 	persist bool   // facts may be cached (not a shallow boundary)
 	changed bool   // facts learnt or extended by this scan
 	orig    *facts // a shallow boundary's own facts, which are what is cached
@@ -73,7 +73,9 @@ type fileState struct {
 // scanner walks the history once and follows every report at the same time.
 type scanner struct {
 	ctx     context.Context
-	st      *store
+	st      *store   // the processing goroutine's
+	walkSt  *store   // the walking goroutine's: commits
+	workers int      // goroutines diffing commits
 	dir     string   // reports dir, repository-relative ("" = the whole repository)
 	watch   []string // directories whose changes each commit must provide
 	nodes   map[plumbing.Hash]*node
@@ -85,7 +87,7 @@ type scanner struct {
 
 	computed      int  // commits read from the object database (not the cache)
 	reachedCached int  // commits found in the cache
-	dirty         bool // some node changed: the cache needs writing
+	dirty         bool // some node changed: the cache needs writing (set by processing)
 
 	// deletions of the commit being processed, for rename detection
 	delsOf *node
@@ -104,10 +106,12 @@ type simSource struct {
 	err   error
 }
 
-func newScanner(ctx context.Context, st *store, dir string) *scanner {
+func newScanner(ctx context.Context, db *objectDB, dir string) *scanner {
 	return &scanner{
 		ctx:     ctx,
-		st:      st,
+		st:      newStore(db, objectCacheBytes),
+		walkSt:  newStore(db, objectCacheBytes/4),
+		workers: min(runtime.GOMAXPROCS(0), maxDiffers),
 		dir:     dir,
 		watch:   []string{dir},
 		nodes:   make(map[plumbing.Hash]*node),
@@ -144,7 +148,7 @@ func (s *scanner) load(h plumbing.Hash) (*node, error) {
 	if f != nil {
 		s.reachedCached++
 	} else {
-		typ, data, err := s.st.read(h, false)
+		typ, data, err := s.walkSt.read(h, false)
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +161,6 @@ func (s *scanner) load(h plumbing.Hash) (*node, error) {
 		}
 		f = &facts{commitInfo: ci}
 		s.computed++
-		s.dirty = true
 	}
 	if len(s.slab) == 0 {
 		s.slab = make([]node, 1024)
@@ -183,10 +186,110 @@ func (s *scanner) load(h plumbing.Hash) (*node, error) {
 // order the commits were reached. The order matters because, like git,
 // a report's followed name changes at the commit that renamed it, and
 // commits visited after that point are matched against the old name.
+//
+// Three kinds of goroutine share the work. One walks the commits and
+// hands them on in batches; s.workers diff each commit of a batch with
+// its parent below the reports dir, each with its own store, which is
+// most of the work of a cold scan; and the calling goroutine applies the
+// batches in order to the reports they touch.
 func (s *scanner) walk(head plumbing.Hash) error {
+	ctx, cancel := context.WithCancel(s.ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	ordered := make(chan *batch, 2*s.workers+2)
+	work := make(chan *batch, 2*s.workers+2)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(ordered)
+		defer close(work)
+		s.walkCommits(ctx, head, func(b *batch) bool {
+			select {
+			case work <- b:
+			case <-ctx.Done():
+				return false
+			}
+			select {
+			case ordered <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+	for range s.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := newRecyclingStore(s.st.db, differCacheBytes)
+			for b := range work {
+				b.err = s.coverBatch(ctx, st, b)
+				close(b.done)
+			}
+		}()
+	}
+	for b := range ordered {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if b.err != nil {
+			return b.err
+		}
+		for _, c := range b.commits {
+			if c.n.changed {
+				s.dirty = true
+			}
+			if err := s.process(c.n, c.parent); err != nil {
+				return err
+			}
+		}
+	}
+	return s.ctx.Err()
+}
+
+// differCacheBytes is the initial object cache of each goroutine diffing
+// commits; a variable for tests.
+var differCacheBytes int64 = objectCacheBytes
+
+// maxDiffers bounds the goroutines diffing commits, each with its own
+// object cache: with more, the walk rather than the diffing sets the pace.
+const maxDiffers = 4
+
+// A batch is a run of non-merge commits in walk order.
+type batch struct {
+	commits []step
+	err     error         // of walking or diffing
+	done    chan struct{} // closed once diffed
+}
+
+type step struct{ n, parent *node }
+
+// batchSize balances handing work to the diffing goroutines early against
+// each of them rebuilding the same delta chains: a batch's versions of a
+// directory are mostly built from each other.
+const batchSize = 2048
+
+// walkCommits walks the commits from head, passing them to emit in
+// batches until emit returns false. A walk that fails ends with a batch
+// holding the error.
+func (s *scanner) walkCommits(ctx context.Context, head plumbing.Hash, emit func(*batch) bool) {
+	b := &batch{done: make(chan struct{})}
+	flush := func() bool {
+		ok := emit(b)
+		b = &batch{done: make(chan struct{})}
+		return ok
+	}
+	fail := func(err error) {
+		b.err = err // passed on by the goroutine that takes the batch
+		emit(b)
+	}
 	hn, err := s.load(head)
 	if err != nil {
-		return err
+		fail(err)
+		return
 	}
 	seq := 0
 	hn.seen, hn.seq = true, seq
@@ -194,15 +297,17 @@ func (s *scanner) walk(head plumbing.Hash) error {
 	for pops := 0; q.Len() > 0; pops++ {
 		n := heap.Pop(q).(*node)
 		if pops&255 == 0 {
-			if err := s.ctx.Err(); err != nil {
-				return err
+			if err := ctx.Err(); err != nil {
+				fail(err)
+				return
 			}
 		}
 		var parent *node
 		for i, ph := range n.f.parents {
 			pn, err := s.load(ph)
 			if err != nil {
-				return fmt.Errorf("parent of %s: %w", n.hash, err)
+				fail(fmt.Errorf("parent of %s: %w", n.hash, err))
+				return
 			}
 			if i == 0 {
 				parent = pn
@@ -219,7 +324,31 @@ func (s *scanner) walk(head plumbing.Hash) error {
 		if len(n.f.parents) > 1 {
 			continue
 		}
-		if err := s.process(n, parent); err != nil {
+		b.commits = append(b.commits, step{n, parent})
+		if len(b.commits) == batchSize && !flush() {
+			return
+		}
+	}
+	if len(b.commits) > 0 {
+		flush()
+	}
+}
+
+// coverBatch makes every commit of b list its changes below the reports
+// dir, reading objects through st.
+func (s *scanner) coverBatch(ctx context.Context, st *store, b *batch) error {
+	if b.err != nil {
+		return b.err
+	}
+	for i, c := range b.commits {
+		if i&63 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		err := s.coverDir(st, c.n, c.parent, s.dir)
+		st.release() // the changes hold no slice of a tree
+		if err != nil {
 			return err
 		}
 	}
@@ -300,39 +429,44 @@ func dirOf(p string) string {
 // cover makes n's facts list the changes below every watched directory.
 func (s *scanner) cover(n, parent *node) error {
 	for _, w := range s.watch {
-		if n.f.covers(w) {
-			continue
+		if err := s.coverDir(s.st, n, parent, w); err != nil {
+			return err
 		}
-		var a, b plumbing.Hash
-		var err error
-		if w == s.dir {
-			if b, err = s.dirTree(n); err == nil && parent != nil {
-				a, err = s.dirTree(parent)
-			}
-		} else {
-			if b, err = s.st.treeAt(n.f.tree, w); err == nil && parent != nil {
-				a, err = s.st.treeAt(parent.f.tree, w)
-			}
+		if n.changed {
+			s.dirty = true
 		}
-		if err != nil {
-			return fmt.Errorf("commit %s: %w", n.hash, err)
-		}
-		prefix := ""
-		if w != "" {
-			prefix = w + "/"
-		}
-		before := len(n.f.changes)
-		n.f.changes, err = s.st.diffTrees(a, b, prefix, diffAll, nil, n.f.changes)
-		if err != nil {
-			return fmt.Errorf("commit %s: %w", n.hash, err)
-		}
-		if before > 0 {
-			n.f.changes = dedupe(n.f.changes)
-		}
-		n.f.covered = append(n.f.covered, w)
-		if n.persist {
-			n.changed, s.dirty = true, true
-		}
+	}
+	return nil
+}
+
+// coverDir adds to n's facts its changes below dir, unless they are there.
+func (s *scanner) coverDir(st *store, n, parent *node, dir string) error {
+	if n.f.covers(dir) {
+		return nil
+	}
+	b, err := st.treeAt(n.f.tree, dir)
+	var a plumbing.Hash
+	if err == nil && parent != nil {
+		a, err = st.treeAt(parent.f.tree, dir)
+	}
+	if err != nil {
+		return fmt.Errorf("commit %s: %w", n.hash, err)
+	}
+	prefix := ""
+	if dir != "" {
+		prefix = dir + "/"
+	}
+	before := len(n.f.changes)
+	n.f.changes, err = st.diffTrees(a, b, prefix, diffAll, nil, n.f.changes)
+	if err != nil {
+		return fmt.Errorf("commit %s: %w", n.hash, err)
+	}
+	if before > 0 {
+		n.f.changes = dedupe(n.f.changes)
+	}
+	n.f.covered = append(n.f.covered, dir)
+	if n.persist {
+		n.changed = true
 	}
 	return nil
 }
@@ -342,18 +476,6 @@ func (s *scanner) cover(n, parent *node) error {
 func dedupe(cs []change) []change {
 	slices.SortStableFunc(cs, func(a, b change) int { return strings.Compare(a.path, b.path) })
 	return slices.CompactFunc(cs, func(a, b change) bool { return a.path == b.path })
-}
-
-// dirTree returns (and remembers) the tree id of the reports dir in n.
-func (s *scanner) dirTree(n *node) (plumbing.Hash, error) {
-	if !n.dirDone {
-		h, err := s.st.treeAt(n.f.tree, s.dir)
-		if err != nil {
-			return h, err
-		}
-		n.dirTree, n.dirDone = h, true
-	}
-	return n.dirTree, nil
 }
 
 // renameSource decides where the file added at ch.path in n came from, the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -171,19 +172,60 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip
 	if err != nil {
 		return out, err
 	}
+	// Large trees keep an index of entry offsets (see entryIndex), so that
+	// finding where the shared run of entries ends costs a few steps
+	// rather than a walk from the first entry.
+	var known entryIndex // of whichever tree has one
+	var learn *indexBuilder
+	if len(ta) >= indexMin && len(tb) >= indexMin {
+		ia, ib := s.index(a), s.index(b)
+		switch {
+		case ib != nil:
+			known = ib
+			if ia == nil {
+				learn = &indexBuilder{from: ib, older: true}
+			}
+		case ia != nil:
+			known = ia
+			learn = &indexBuilder{from: ia}
+		default:
+			if known, err = buildIndex(tb); err != nil {
+				return out, fmt.Errorf("tree %s: %w", b, err)
+			}
+			s.keepIndex(b, tb, known)
+			learn = &indexBuilder{from: known, older: true}
+		}
+	}
 	i, j := 0, 0
 	if len(ta) > 0 && len(tb) > 0 {
-		i, err = commonEntries(ta, tb)
+		d := commonPrefix(ta, tb)
+		i, err = entriesUpTo(ta, known.floor(d), d)
 		if err != nil {
 			return out, fmt.Errorf("tree %s: %w", a, err)
 		}
 		j = i
 	}
+	learn.start(i)
 	suffix := commonSuffix(ta[i:], tb[j:])
 	for {
 		ra, rb := len(ta)-i, len(tb)-j
 		if ra == rb && ra <= suffix {
-			return out, nil // the rest is byte-for-byte the same
+			// The rest is byte-for-byte the same.
+			if learn != nil {
+				if learn.older {
+					s.keepIndex(a, ta, learn.finish(i, j))
+				} else {
+					s.keepIndex(b, tb, learn.finish(j, i))
+				}
+			}
+			return out, nil
+		}
+		if learn != nil {
+			if learn.older {
+				learn.add(i)
+			} else {
+				learn.add(j)
+			}
 		}
 		var ea, eb treeEntry
 		var na, nb int
@@ -285,13 +327,12 @@ func (s *store) emitAll(e treeEntry, prefix string, kind byte, out []change) ([]
 	return out, nil
 }
 
-// commonEntries returns the length of the run of whole entries two raw
-// trees share at their start.
-func commonEntries(a, b []byte) (int, error) {
-	d := commonPrefix(a, b)
-	pos := 0
+// entriesUpTo steps through the entries of raw tree t from start, which
+// begins one, and returns where the last entry ending at or before d ends.
+func entriesUpTo(t []byte, start, d int) (int, error) {
+	pos := start
 	for pos < d {
-		nul := bytes.IndexByte(a[pos:], 0)
+		nul := bytes.IndexByte(t[pos:], 0)
 		if nul < 0 {
 			return 0, errBadTree
 		}
@@ -302,6 +343,121 @@ func commonEntries(a, b []byte) (int, error) {
 		pos = end
 	}
 	return pos, nil
+}
+
+// An entryIndex lists offsets at which entries of one raw tree begin, in
+// increasing order from 0, about indexGap bytes apart. A history walk
+// diffs each version of a large directory against the next, and the two
+// versions share all but a few entries, so the index of one gives the
+// index of the other from the entries the diff passed through: what
+// comes before them is the same, what comes after is shifted by the
+// difference in length. Each version is then indexed in time that does
+// not grow with its size.
+type entryIndex []int32
+
+const (
+	indexGap = 2048
+	// indexMin is the size from which trees are indexed; smaller ones are
+	// walked from the start.
+	indexMin = 16 << 10
+	// maxIndexes bounds the indexes a store keeps; a walk needs the
+	// last few.
+	maxIndexes = 1024
+)
+
+// buildIndex indexes t by walking it.
+func buildIndex(t []byte) (entryIndex, error) {
+	var idx entryIndex
+	last := -indexGap
+	for pos := 0; pos < len(t); {
+		if pos-last >= indexGap {
+			idx = append(idx, int32(pos))
+			last = pos
+		}
+		nul := bytes.IndexByte(t[pos:], 0)
+		if nul < 0 || pos+nul+21 > len(t) {
+			return nil, errBadTree
+		}
+		pos += nul + 21
+	}
+	return idx, nil
+}
+
+// floor returns the last indexed offset at or before d (0 without an index).
+func (x entryIndex) floor(d int) int {
+	k, _ := slices.BinarySearch(x, int32(d)+1)
+	if k == 0 {
+		return 0
+	}
+	return int(x[k-1])
+}
+
+// indexBuilder makes the index of one side of a diff (the older tree when
+// older is set) from the index of the other.
+type indexBuilder struct {
+	from  entryIndex
+	older bool
+	head  int     // entries before head are shared
+	mid   []int32 // offsets the diff passed, in the tree being indexed
+}
+
+func (ib *indexBuilder) start(head int) {
+	if ib != nil {
+		ib.head = head
+	}
+}
+
+func (ib *indexBuilder) add(pos int) {
+	if len(ib.mid) == 0 || pos-int(ib.mid[len(ib.mid)-1]) >= indexGap {
+		ib.mid = append(ib.mid, int32(pos))
+	}
+}
+
+// finish returns the index, given that from offset at in the tree being
+// indexed and offset fromAt in the other the two trees are the same.
+func (ib *indexBuilder) finish(at, fromAt int) entryIndex {
+	k, _ := slices.BinarySearch(ib.from, int32(ib.head))
+	idx := make(entryIndex, 0, len(ib.from)+len(ib.mid)+1)
+	idx = append(idx, ib.from[:k]...)
+	if k == 0 || int(idx[k-1]) != ib.head {
+		idx = append(idx, int32(ib.head))
+	}
+	for _, p := range ib.mid {
+		if p > idx[len(idx)-1] {
+			idx = append(idx, p)
+		}
+	}
+	if int32(at) > idx[len(idx)-1] {
+		idx = append(idx, int32(at))
+	}
+	shift := int32(at - fromAt)
+	l, _ := slices.BinarySearch(ib.from, int32(fromAt)+1)
+	for _, p := range ib.from[l:] {
+		idx = append(idx, p+shift)
+	}
+	return idx
+}
+
+// index returns the entry index kept for tree h, or nil.
+func (s *store) index(h plumbing.Hash) entryIndex { return s.indexes[h] }
+
+// keepIndex keeps x as the index of tree h, whose content is t. An index
+// made from another gains an offset or two, so one that has grown to
+// twice what t needs is made again.
+func (s *store) keepIndex(h plumbing.Hash, t []byte, x entryIndex) {
+	for len(x) > 0 && int(x[len(x)-1]) >= len(t) {
+		x = x[:len(x)-1] // the end, where the two trees' same tails begin
+	}
+	if len(x) > 2*(len(t)/indexGap+4) {
+		var err error
+		if x, err = buildIndex(t); err != nil {
+			return
+		}
+	}
+	if s.indexes == nil || len(s.indexes) >= maxIndexes {
+		s.indexes = make(map[plumbing.Hash]entryIndex)
+	}
+	s.indexes[h] = x
 }
 
 func commonPrefix(a, b []byte) int {
