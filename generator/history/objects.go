@@ -3,7 +3,7 @@ package history
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
+	"github.com/klauspost/compress/zlib"
 	"errors"
 	"fmt"
 	"io"
