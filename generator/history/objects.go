@@ -3,9 +3,9 @@ package history
 import (
 	"bufio"
 	"bytes"
-	"github.com/klauspost/compress/zlib"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/zlib"
 	"io"
 	"slices"
 	"sync"
@@ -137,16 +137,42 @@ func newRecyclingStore(db *objectDB, cacheBytes int64) *store {
 // worth caching; delta bases are always cached because the next object in
 // a history walk is usually built from the same base.
 func (s *store) read(h plumbing.Hash, keep bool) (int, []byte, error) {
+	typ, data, _, err := s.readKeyed(h, keep)
+	return typ, data, err
+}
+
+// noKey is the key of an object that is not read from a pack.
+var noKey = lruKey{pack: -1}
+
+// readKeyed is read, also returning where the object is in the packs.
+func (s *store) readKeyed(h plumbing.Hash, keep bool) (int, []byte, lruKey, error) {
 	for i, p := range s.db.packs {
 		if off, ok := p.find(h); ok {
 			typ, data, err := s.readPacked(i, off, keep)
 			if err != nil {
-				return 0, nil, fmt.Errorf("read object %s: %w", h, err)
+				return 0, nil, noKey, fmt.Errorf("read object %s: %w", h, err)
 			}
-			return typ, data, nil
+			return typ, data, lruKey{int32(i), off}, nil
 		}
 	}
-	return s.readFallback(h)
+	typ, data, err := s.readFallback(h)
+	return typ, data, noKey, err
+}
+
+// sameEnds returns how many bytes at the start and at the end objects a
+// and b are known to share because one was rebuilt as a delta of the
+// other (0, 0 when neither was).
+func (s *store) sameEnds(a, b lruKey) (prefix, suffix int) {
+	if a == noKey || b == noKey {
+		return 0, 0
+	}
+	if e := s.cache.m[b]; e != nil && e.from.ok && e.from.base == a {
+		return e.from.prefix, e.from.suffix
+	}
+	if e := s.cache.m[a]; e != nil && e.from.ok && e.from.base == b {
+		return e.from.prefix, e.from.suffix
+	}
+	return 0, 0
 }
 
 func (s *store) readFallback(h plumbing.Hash) (int, []byte, error) {
@@ -204,7 +230,7 @@ func (s *store) readPacked(pi int, off int64, keep bool) (int, []byte, error) {
 		if h.typ != objOfsDelta && h.typ != objRefDelta {
 			typ, data = h.typ, body
 			if keep || len(chain) > 0 {
-				s.cache.put(lruKey{int32(pi), cur}, int8(typ), data)
+				s.cache.put(lruKey{int32(pi), cur}, int8(typ), data, deltaOf{})
 			}
 			break
 		}
@@ -230,17 +256,25 @@ func (s *store) readPacked(pi int, off int64, keep bool) (int, []byte, error) {
 		if err != nil {
 			return 0, nil, err
 		}
+		cur = -1 // the base is not in this pack
 		break
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
+		base := lruKey{int32(pi), cur}
+		if cur < 0 {
+			base = noKey
+		}
 		var err error
-		data, err = patchDelta(data, chain[i].delta, s.alloc)
+		var ends deltaOf
+		data, ends, err = patchDelta(data, chain[i].delta, s.alloc)
 		if err != nil {
 			return 0, nil, err
 		}
+		ends.base, ends.ok = base, base != noKey
 		if i > 0 || keep {
-			s.cache.put(lruKey{int32(pi), chain[i].off}, int8(typ), data)
+			s.cache.put(lruKey{int32(pi), chain[i].off}, int8(typ), data, ends)
 		}
+		cur = chain[i].off
 	}
 	return typ, data, nil
 }
@@ -364,6 +398,7 @@ type lruEntry struct {
 	key        lruKey
 	typ        int8
 	data       []byte
+	from       deltaOf
 	prev, next *lruEntry
 }
 
@@ -383,7 +418,8 @@ func (c *lru) get(k lruKey) *lruEntry {
 	return e
 }
 
-func (c *lru) put(k lruKey, typ int8, data []byte) {
+// put caches data as object k, which was rebuilt from another as from says.
+func (c *lru) put(k lruKey, typ int8, data []byte, from deltaOf) {
 	n := int64(len(data)) + 64
 	if want := n * 64; want > c.max && c.max < c.hardLimit {
 		c.max = min(want, c.hardLimit)
@@ -396,7 +432,7 @@ func (c *lru) put(k lruKey, typ int8, data []byte) {
 		c.pushFront(e)
 		return
 	}
-	e := &lruEntry{key: k, typ: typ, data: data}
+	e := &lruEntry{key: k, typ: typ, data: data, from: from}
 	c.m[k] = e
 	c.pushFront(e)
 	c.size += n

@@ -248,18 +248,31 @@ func (p *packFile) header(off int64) (entryHeader, error) {
 	return h, nil
 }
 
+// deltaOf says what an object rebuilt from a delta shares with its base:
+// the delta's first copies put the base's first prefix bytes at the same
+// place, and its last copies end the object with the base's last suffix
+// bytes. Two versions of a large folder usually differ in one entry, and
+// their delta says where without comparing them.
+type deltaOf struct {
+	base           lruKey
+	prefix, suffix int
+	ok             bool // base is known
+}
+
 // patchDelta applies a git delta to base, into a slice from alloc.
-func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, error) {
+func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, deltaOf, error) {
+	var ends deltaOf
 	srcSize, delta, ok := uvarintLE(delta)
 	if !ok || srcSize != uint64(len(base)) {
-		return nil, errors.New("delta base size mismatch")
+		return nil, ends, errors.New("delta base size mismatch")
 	}
 	dstSize, delta, ok := uvarintLE(delta)
-	if !ok || dstSize > 1<<40 {
-		return nil, errors.New("corrupt delta")
+	if !ok || dstSize > maxObjectSize {
+		return nil, ends, errors.New("corrupt delta")
 	}
 	out := alloc(int(dstSize))
 	o := 0
+	atStart := true // every command so far copied the base in place
 	for len(delta) > 0 {
 		cmd := delta[0]
 		delta = delta[1:]
@@ -269,7 +282,7 @@ func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, error) {
 			for i := uint(0); i < 4; i++ {
 				if cmd&(1<<i) != 0 {
 					if len(delta) == 0 {
-						return nil, errors.New("corrupt delta")
+						return nil, ends, errors.New("corrupt delta")
 					}
 					off |= uint64(delta[0]) << (8 * i)
 					delta = delta[1:]
@@ -278,7 +291,7 @@ func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, error) {
 			for i := uint(0); i < 3; i++ {
 				if cmd&(0x10<<i) != 0 {
 					if len(delta) == 0 {
-						return nil, errors.New("corrupt delta")
+						return nil, ends, errors.New("corrupt delta")
 					}
 					size |= uint64(delta[0]) << (8 * i)
 					delta = delta[1:]
@@ -288,24 +301,37 @@ func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, error) {
 				size = 0x10000
 			}
 			if off+size > uint64(len(base)) || uint64(o)+size > dstSize {
-				return nil, errors.New("delta copy out of range")
+				return nil, ends, errors.New("delta copy out of range")
+			}
+			atStart = atStart && off == uint64(o)
+			if atStart {
+				ends.prefix = o + int(size)
+			}
+			// A copy that starts as far from the base's end as from the
+			// object's continues the run that ends both, or starts one.
+			if uint64(len(base))-off == dstSize-uint64(o) {
+				ends.suffix += int(size)
+			} else {
+				ends.suffix = 0
 			}
 			o += copy(out[o:], base[off:off+size])
 		case cmd != 0:
 			n := int(cmd)
 			if n > len(delta) || o+n > len(out) {
-				return nil, errors.New("delta insert out of range")
+				return nil, ends, errors.New("delta insert out of range")
 			}
+			atStart = false
+			ends.suffix = 0
 			o += copy(out[o:], delta[:n])
 			delta = delta[n:]
 		default:
-			return nil, errors.New("reserved delta command")
+			return nil, ends, errors.New("reserved delta command")
 		}
 	}
 	if uint64(o) != dstSize {
-		return nil, errors.New("delta result size mismatch")
+		return nil, ends, errors.New("delta result size mismatch")
 	}
-	return out, nil
+	return out, ends, nil
 }
 
 // uvarintLE decodes the little-endian base-128 sizes at the start of a delta.

@@ -87,17 +87,23 @@ func compareEntries(a, b treeEntry) int {
 
 // loadTree returns the raw content of tree h; the zero id is the empty tree.
 func (s *store) loadTree(h plumbing.Hash) ([]byte, error) {
+	t, _, err := s.loadTreeKeyed(h)
+	return t, err
+}
+
+// loadTreeKeyed is loadTree, also returning where the tree is in the packs.
+func (s *store) loadTreeKeyed(h plumbing.Hash) ([]byte, lruKey, error) {
 	if h.IsZero() {
-		return nil, nil
+		return nil, noKey, nil
 	}
-	typ, data, err := s.read(h, true)
+	typ, data, key, err := s.readKeyed(h, true)
 	if err != nil {
-		return nil, err
+		return nil, noKey, err
 	}
 	if typ != objTree {
-		return nil, fmt.Errorf("object %s is not a tree", h)
+		return nil, noKey, fmt.Errorf("object %s is not a tree", h)
 	}
-	return data, nil
+	return data, key, nil
 }
 
 // lookup returns the entry called name in a raw tree.
@@ -164,14 +170,16 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip
 	if a == b {
 		return out, nil
 	}
-	ta, err := s.loadTree(a)
+	ta, ka, err := s.loadTreeKeyed(a)
 	if err != nil {
 		return out, err
 	}
-	tb, err := s.loadTree(b)
+	tb, kb, err := s.loadTreeKeyed(b)
 	if err != nil {
 		return out, err
 	}
+	// Bytes the delta between the two says they share need no comparing.
+	samePrefix, sameSuffix := s.sameEnds(ka, kb)
 	// Large trees keep an index of entry offsets (see entryIndex), so that
 	// finding where the shared run of entries ends costs a few steps
 	// rather than a walk from the first entry.
@@ -198,7 +206,8 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip
 	}
 	i, j := 0, 0
 	if len(ta) > 0 && len(tb) > 0 {
-		d := commonPrefix(ta, tb)
+		d := min(samePrefix, len(ta), len(tb))
+		d += commonPrefix(ta[d:], tb[d:])
 		i, err = entriesUpTo(ta, known.floor(d), d)
 		if err != nil {
 			return out, fmt.Errorf("tree %s: %w", a, err)
@@ -206,7 +215,8 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip
 		j = i
 	}
 	learn.start(i)
-	suffix := commonSuffix(ta[i:], tb[j:])
+	suffix := min(sameSuffix, len(ta)-i, len(tb)-j)
+	suffix += commonSuffix(ta[i:len(ta)-suffix], tb[j:len(tb)-suffix])
 	for {
 		ra, rb := len(ta)-i, len(tb)-j
 		if ra == rb && ra <= suffix {

@@ -1,0 +1,193 @@
+package history
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+)
+
+// deltaBuilder writes git delta instructions.
+type deltaBuilder struct{ b []byte }
+
+func uvarintLEAppend(b []byte, v uint64) []byte {
+	for v >= 0x80 {
+		b = append(b, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(b, byte(v))
+}
+
+func newDelta(src, dst int) *deltaBuilder {
+	d := &deltaBuilder{}
+	d.b = uvarintLEAppend(d.b, uint64(src))
+	d.b = uvarintLEAppend(d.b, uint64(dst))
+	return d
+}
+
+func (d *deltaBuilder) copy(off, size int) {
+	cmd := byte(0x80)
+	var args []byte
+	for i := range 4 {
+		if v := byte(off >> (8 * i)); v != 0 {
+			cmd |= 1 << i
+			args = append(args, v)
+		}
+	}
+	if size == 0x10000 {
+		size = 0
+	}
+	for i := range 3 {
+		if v := byte(size >> (8 * i)); v != 0 {
+			cmd |= 0x10 << i
+			args = append(args, v)
+		}
+	}
+	d.b = append(append(d.b, cmd), args...)
+}
+
+func (d *deltaBuilder) insert(p []byte) {
+	for len(p) > 0 {
+		n := min(len(p), 127)
+		d.b = append(append(d.b, byte(n)), p[:n]...)
+		p = p[n:]
+	}
+}
+
+// checkEnds checks what patchDelta says the result shares with its base.
+func checkEnds(t testing.TB, base, out []byte, ends deltaOf) {
+	t.Helper()
+	if ends.prefix < 0 || ends.prefix > min(len(base), len(out)) || ends.suffix < 0 || ends.suffix > min(len(base), len(out)) {
+		t.Fatalf("ends %+v out of range for %d and %d bytes", ends, len(base), len(out))
+	}
+	if !bytes.Equal(out[:ends.prefix], base[:ends.prefix]) {
+		t.Fatalf("first %d bytes differ", ends.prefix)
+	}
+	if !bytes.Equal(out[len(out)-ends.suffix:], base[len(base)-ends.suffix:]) {
+		t.Fatalf("last %d bytes differ", ends.suffix)
+	}
+}
+
+func TestPatchDeltaEnds(t *testing.T) {
+	base := []byte("0123456789abcdefghijklmnopqrstuvwxyz")
+	tests := []struct {
+		name           string
+		build          func(d *deltaBuilder)
+		out            string
+		prefix, suffix int
+	}{
+		{"one entry changed", func(d *deltaBuilder) {
+			d.copy(0, 10)
+			d.insert([]byte("ABC"))
+			d.copy(13, 23)
+		}, "0123456789ABCdefghijklmnopqrstuvwxyz", 10, 23},
+		{"insertion", func(d *deltaBuilder) {
+			d.copy(0, 5)
+			d.insert([]byte("++"))
+			d.copy(5, 31)
+		}, "01234++56789abcdefghijklmnopqrstuvwxyz", 5, 31},
+		{"copies in pieces", func(d *deltaBuilder) {
+			d.copy(0, 3)
+			d.copy(3, 4)
+			d.insert([]byte("-"))
+			d.copy(8, 20)
+			d.copy(28, 8)
+		}, "0123456-89abcdefghijklmnopqrstuvwxyz", 7, 28},
+		{"moved, not in place", func(d *deltaBuilder) {
+			d.copy(1, 10)
+			d.copy(0, 1)
+		}, "123456789a0", 0, 0},
+		{"whole copy", func(d *deltaBuilder) {
+			d.copy(0, 36)
+		}, string(base), 36, 36},
+		{"ends with an insert", func(d *deltaBuilder) {
+			d.copy(0, 30)
+			d.insert([]byte("uvwxyz"))
+		}, string(base), 30, 0},
+		{"tail copied from elsewhere", func(d *deltaBuilder) {
+			d.insert([]byte("X"))
+			d.copy(30, 6)
+			d.copy(20, 6)
+		}, "Xuvwxyzklmnop", 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDelta(len(base), len(tc.out))
+			tc.build(d)
+			out, ends, err := patchDelta(base, d.b, func(n int) []byte { return make([]byte, n) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(out) != tc.out {
+				t.Fatalf("got %q, want %q", out, tc.out)
+			}
+			if ends.prefix != tc.prefix || ends.suffix != tc.suffix {
+				t.Errorf("prefix %d suffix %d, want %d and %d", ends.prefix, ends.suffix, tc.prefix, tc.suffix)
+			}
+			checkEnds(t, base, out, ends)
+		})
+	}
+}
+
+// TestPatchDeltaEndsRandom checks the shared ends of random deltas.
+func TestPatchDeltaEndsRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		base := make([]byte, 1+rng.IntN(300))
+		for i := range base {
+			base[i] = byte('a' + rng.IntN(3))
+		}
+		var out []byte
+		var ops []func(d *deltaBuilder)
+		for range rng.IntN(6) {
+			if rng.IntN(3) == 0 {
+				p := []byte{byte('a' + rng.IntN(3))}
+				out = append(out, p...)
+				ops = append(ops, func(d *deltaBuilder) { d.insert(p) })
+				continue
+			}
+			off := rng.IntN(len(base))
+			if rng.IntN(2) == 0 {
+				off = min(len(out), len(base)-1) // in place, often
+			}
+			size := 1 + rng.IntN(len(base)-off)
+			out = append(out, base[off:off+size]...)
+			ops = append(ops, func(d *deltaBuilder) { d.copy(off, size) })
+		}
+		d := newDelta(len(base), len(out))
+		for _, op := range ops {
+			op(d)
+		}
+		got, ends, err := patchDelta(base, d.b, func(n int) []byte { return make([]byte, n) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, out) {
+			t.Fatalf("patched %q, want %q", got, out)
+		}
+		checkEnds(t, base, got, ends)
+	}
+}
+
+// FuzzPatchDelta applies arbitrary deltas: no panic, and whatever is
+// claimed about the shared ends holds.
+func FuzzPatchDelta(f *testing.F) {
+	d := newDelta(10, 12)
+	d.copy(0, 4)
+	d.insert([]byte("xy"))
+	d.copy(4, 6)
+	f.Add([]byte("0123456789"), d.b)
+	f.Add([]byte(""), []byte{0, 0})
+	f.Add([]byte("abc"), []byte{3, 3, 0x90, 3})
+	f.Fuzz(func(t *testing.T, base, delta []byte) {
+		out, ends, err := patchDelta(base, delta, func(n int) []byte {
+			if n > 1<<20 {
+				n = 0 // too large for a test; the patch then fails
+			}
+			return make([]byte, n)
+		})
+		if err != nil {
+			return
+		}
+		checkEnds(t, base, out, ends)
+	})
+}
