@@ -1,0 +1,31 @@
+package main
+
+import "testing"
+
+func TestLimitFor(t *testing.T) {
+	const mb = 1 << 20
+	tests := []struct {
+		live, want uint64
+	}{
+		{0, baseLimit},
+		{300 * mb, baseLimit}, // a 10,000-report build at its largest
+		{384 * mb, baseLimit},
+		{385 * mb, baseLimit + 4*mb},
+		{500 * mb, 1232 * mb},
+		{880 * mb, 2752 * mb}, // a 30,000-report build
+	}
+	for _, tc := range tests {
+		if got := limitFor(tc.live); got != tc.want {
+			t.Errorf("limitFor(%d MB) = %d MB, want %d MB", tc.live/mb, got/mb, tc.want/mb)
+		}
+	}
+	// The limit never falls as the live heap grows, and stays above it.
+	prev := uint64(0)
+	for live := uint64(0); live < 4<<30; live += 7 * mb {
+		got := limitFor(live)
+		if got < prev || got < 2*live {
+			t.Fatalf("limitFor(%d MB) = %d MB after %d MB", live/mb, got/mb, prev/mb)
+		}
+		prev = got
+	}
+}
