@@ -249,10 +249,16 @@ func incidentRowHTML(root string, e *Entry) string {
 
 // reportMain is the main block of layouts/report.html.
 func reportMain(p *Page, icons map[string]string) string {
-	e := p.Report
-	root := p.Root
 	b := &page{icons: icons}
 	b.Grow(24 << 10)
+	b.reportMain(p)
+	return b.String()
+}
+
+// reportMain writes the main block of layouts/report.html.
+func (b *page) reportMain(p *Page) {
+	e := p.Report
+	root := p.Root
 	b.w("\n\n\n<article class=\"report\" aria-labelledby=\"report-title\">\n<header class=\"report-head card accent-")
 	b.esc(sevClass(e.Severity))
 	b.w("\">\n  <nav class=\"crumbs\" aria-label=\"Breadcrumb\">\n    <ol>\n      <li><a href=\"")
@@ -855,7 +861,6 @@ func reportMain(p *Page, icons map[string]string) string {
 		b.w("</ul>\n</section>\n")
 	}
 	b.w("\n\n</div>\n</div>\n</article>\n\n")
-	return b.String()
 }
 
 // actionTable is partials/action-table.html for a report page: no

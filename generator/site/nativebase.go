@@ -17,9 +17,8 @@ var nativeBaseFiles = []string{
 // reportPage is a whole report page (Kind "report"): base.html around
 // reportMain.
 func reportPage(p *Page, icons map[string]string) string {
-	main := reportMain(p, icons)
 	b := &page{icons: icons}
-	b.Grow(len(main) + 6<<10)
+	b.Grow(32 << 10)
 	root, site := p.Root, p.Site
 	b.w("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" +
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
@@ -57,7 +56,7 @@ func reportPage(p *Page, icons map[string]string) string {
 	b.w("assets/theme.js\"></script>\n</head>\n<body class=\"page-report\">\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
 	b.header(p)
 	b.w("\n<main id=\"main\" class=\"main\" tabindex=\"-1\">\n")
-	b.w(main)
+	b.reportMain(p)
 	b.w("\n</main>\n")
 	b.footer(p)
 	b.w("\n<script src=\"")
