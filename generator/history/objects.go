@@ -5,13 +5,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/zlib"
 	"io"
 	"slices"
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/klauspost/compress/zlib"
 )
 
 // Why this package reads packs itself: go-git's packfile reader puts every
@@ -29,8 +29,9 @@ import (
 // damaged clone).
 var errMissing = errors.New("object missing")
 
-// maxCacheBytes is the most the object cache grows to (see lru); with the
-// garbage collector's headroom it keeps a scan well under 500 MB.
+// maxCacheBytes is the most the object cache grows to (see lru). The
+// goroutines diffing commits share it (see newRecyclingStore), so that with
+// the garbage collector's headroom a scan stays well under 500 MB.
 const maxCacheBytes = 128 << 20
 
 // maxObjectSize bounds a single object read into memory: reports and trees
@@ -69,20 +70,23 @@ type store struct {
 	depth int // nesting of reads through bases in other packs
 	// indexes holds the entry indexes of the large trees diffed last.
 	indexes map[plumbing.Hash]entryIndex
-	// With recycling on, objects the cache lets go are kept in retired
+	// In a recycling store, objects the cache lets go are kept in retired
 	// until the owner says no slice it was given is in use (release),
 	// and are then used again for objects of about their size. A cold
 	// scan rebuilds every version of each year's folder, and without
 	// this those copies are most of what a build allocates.
-	recycling bool
-	retired   [][]byte
-	spare     [][]byte
+	retired, spare           [][]byte
+	retiredBytes, spareBytes int
 }
 
 const (
 	// maxSpare bounds the buffers a recycling store holds; the oldest
 	// give way, so the sizes kept follow the walk.
 	maxSpare = 64
+	// maxRecycledBytes bounds the bytes a recycling store holds in
+	// retired buffers, and again in spare ones: a diff that lets go of
+	// more leaves the rest to the garbage collector.
+	maxRecycledBytes = 16 << 20
 	// minRecycled is the smallest buffer worth keeping.
 	minRecycled = 4 << 10
 )
@@ -101,34 +105,44 @@ func (s *store) alloc(n int) []byte {
 	}
 	b := s.spare[best]
 	s.spare = slices.Delete(s.spare, best, best+1)
+	s.spareBytes -= cap(b)
 	return b[:n]
+}
+
+// retire keeps b, which the cache let go, for reuse after release.
+func (s *store) retire(b []byte) {
+	if cap(b) >= minRecycled && s.retiredBytes+cap(b) <= maxRecycledBytes {
+		s.retired = append(s.retired, b)
+		s.retiredBytes += cap(b)
+	}
 }
 
 // release tells a recycling store that the slices it returned so far are
 // no longer used.
 func (s *store) release() {
 	for _, b := range s.retired {
-		if cap(b) < minRecycled {
-			continue
-		}
-		if len(s.spare) == maxSpare {
+		for len(s.spare) > 0 && (len(s.spare) == maxSpare || s.spareBytes+cap(b) > maxRecycledBytes) {
+			s.spareBytes -= cap(s.spare[0])
 			s.spare = slices.Delete(s.spare, 0, 1)
 		}
 		s.spare = append(s.spare, b)
+		s.spareBytes += cap(b)
 	}
 	clear(s.retired)
 	s.retired = s.retired[:0]
+	s.retiredBytes = 0
 }
 
 func newStore(db *objectDB, cacheBytes int64) *store {
-	return &store{db: db, cache: newLRU(cacheBytes)}
+	return &store{db: db, cache: newLRU(cacheBytes, maxCacheBytes)}
 }
 
-// newRecyclingStore returns a store whose owner calls release.
-func newRecyclingStore(db *objectDB, cacheBytes int64) *store {
-	s := newStore(db, cacheBytes)
-	s.recycling = true
-	s.cache.retire = func(b []byte) { s.retired = append(s.retired, b) }
+// newRecyclingStore returns a store whose owner calls release, one of n
+// sharing maxCacheBytes.
+func newRecyclingStore(db *objectDB, cacheBytes int64, n int) *store {
+	limit := maxCacheBytes / int64(max(n, 1))
+	s := &store{db: db, cache: newLRU(min(cacheBytes, limit), limit)}
+	s.cache.retire = s.retire
 	return s
 }
 
@@ -188,12 +202,15 @@ func (s *store) readFallback(h plumbing.Hash) (int, []byte, error) {
 	if err != nil {
 		return 0, nil, fmt.Errorf("read object %s: %w", h, err)
 	}
+	if o.Size() > maxObjectSize {
+		return 0, nil, fmt.Errorf("read object %s: object of %d bytes is too large", h, o.Size())
+	}
 	r, err := o.Reader()
 	if err != nil {
 		return 0, nil, fmt.Errorf("read object %s: %w", h, err)
 	}
 	defer r.Close()
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, maxObjectSize))
 	if err != nil {
 		return 0, nil, fmt.Errorf("read object %s: %w", h, err)
 	}
@@ -367,7 +384,9 @@ func (s *store) size(h plumbing.Hash) (int64, error) {
 	if s.db.fallback == nil {
 		return 0, fmt.Errorf("read object %s: %w", h, errMissing)
 	}
+	s.db.fbMu.Lock()
 	n, err := s.db.fallback.EncodedObjectSize(h)
+	s.db.fbMu.Unlock()
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return 0, fmt.Errorf("read object %s: %w", h, errMissing)
 	}
@@ -402,8 +421,8 @@ type lruEntry struct {
 	prev, next *lruEntry
 }
 
-func newLRU(size int64) *lru {
-	c := &lru{max: size, hardLimit: max(size, maxCacheBytes), m: make(map[lruKey]*lruEntry, 1024)}
+func newLRU(size, hardLimit int64) *lru {
+	c := &lru{max: size, hardLimit: max(size, hardLimit), m: make(map[lruKey]*lruEntry, 1024)}
 	c.root.prev, c.root.next = &c.root, &c.root
 	return c
 }
@@ -420,7 +439,7 @@ func (c *lru) get(k lruKey) *lruEntry {
 
 // put caches data as object k, which was rebuilt from another as from says.
 func (c *lru) put(k lruKey, typ int8, data []byte, from deltaOf) {
-	n := int64(len(data)) + 64
+	n := int64(cap(data)) + 64 // a recycled buffer may be larger than its object
 	if want := n * 64; want > c.max && c.max < c.hardLimit {
 		c.max = min(want, c.hardLimit)
 	}
@@ -440,7 +459,7 @@ func (c *lru) put(k lruKey, typ int8, data []byte, from deltaOf) {
 		old := c.root.prev
 		c.unlink(old)
 		delete(c.m, old.key)
-		c.size -= int64(len(old.data)) + 64
+		c.size -= int64(cap(old.data)) + 64
 		if c.retire != nil {
 			c.retire(old.data)
 		}

@@ -199,12 +199,13 @@ func (s *scanner) walk(head plumbing.Hash) error {
 	defer cancel()
 	ordered := make(chan *batch, 2*s.workers+2)
 	work := make(chan *batch, 2*s.workers+2)
+	var walkErr error // read once ordered is closed
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		defer close(ordered)
 		defer close(work)
-		s.walkCommits(ctx, head, func(b *batch) bool {
+		walkErr = s.walkCommits(ctx, head, func(b *batch) bool {
 			select {
 			case work <- b:
 			case <-ctx.Done():
@@ -222,7 +223,7 @@ func (s *scanner) walk(head plumbing.Hash) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st := newRecyclingStore(s.st.db, differCacheBytes)
+			st := newRecyclingStore(s.st.db, differCacheBytes, s.workers)
 			for b := range work {
 				b.err = s.coverBatch(ctx, st, b)
 				close(b.done)
@@ -247,7 +248,7 @@ func (s *scanner) walk(head plumbing.Hash) error {
 			}
 		}
 	}
-	return s.ctx.Err()
+	return walkErr
 }
 
 // differCacheBytes is the initial object cache of each goroutine diffing
@@ -261,7 +262,7 @@ const maxDiffers = 4
 // A batch is a run of non-merge commits in walk order.
 type batch struct {
 	commits []step
-	err     error         // of walking or diffing
+	err     error         // of diffing
 	done    chan struct{} // closed once diffed
 }
 
@@ -273,23 +274,18 @@ type step struct{ n, parent *node }
 const batchSize = 2048
 
 // walkCommits walks the commits from head, passing them to emit in
-// batches until emit returns false. A walk that fails ends with a batch
-// holding the error.
-func (s *scanner) walkCommits(ctx context.Context, head plumbing.Hash, emit func(*batch) bool) {
+// batches. It stops early when emit returns false (the scan is being
+// abandoned) or a commit cannot be read, and says why.
+func (s *scanner) walkCommits(ctx context.Context, head plumbing.Hash, emit func(*batch) bool) error {
 	b := &batch{done: make(chan struct{})}
 	flush := func() bool {
 		ok := emit(b)
 		b = &batch{done: make(chan struct{})}
 		return ok
 	}
-	fail := func(err error) {
-		b.err = err // passed on by the goroutine that takes the batch
-		emit(b)
-	}
 	hn, err := s.load(head)
 	if err != nil {
-		fail(err)
-		return
+		return err
 	}
 	seq := 0
 	hn.seen, hn.seq = true, seq
@@ -298,16 +294,14 @@ func (s *scanner) walkCommits(ctx context.Context, head plumbing.Hash, emit func
 		n := heap.Pop(q).(*node)
 		if pops&255 == 0 {
 			if err := ctx.Err(); err != nil {
-				fail(err)
-				return
+				return err
 			}
 		}
 		var parent *node
 		for i, ph := range n.f.parents {
 			pn, err := s.load(ph)
 			if err != nil {
-				fail(fmt.Errorf("parent of %s: %w", n.hash, err))
-				return
+				return fmt.Errorf("parent of %s: %w", n.hash, err)
 			}
 			if i == 0 {
 				parent = pn
@@ -326,20 +320,18 @@ func (s *scanner) walkCommits(ctx context.Context, head plumbing.Hash, emit func
 		}
 		b.commits = append(b.commits, step{n, parent})
 		if len(b.commits) == batchSize && !flush() {
-			return
+			return ctx.Err()
 		}
 	}
-	if len(b.commits) > 0 {
-		flush()
+	if len(b.commits) > 0 && !flush() {
+		return ctx.Err()
 	}
+	return nil
 }
 
 // coverBatch makes every commit of b list its changes below the reports
 // dir, reading objects through st.
 func (s *scanner) coverBatch(ctx context.Context, st *store, b *batch) error {
-	if b.err != nil {
-		return b.err
-	}
 	for i, c := range b.commits {
 		if i&63 == 0 {
 			if err := ctx.Err(); err != nil {

@@ -428,10 +428,8 @@ func (ib *indexBuilder) add(pos int) {
 func (ib *indexBuilder) finish(at, fromAt int) entryIndex {
 	k, _ := slices.BinarySearch(ib.from, int32(ib.head))
 	idx := make(entryIndex, 0, len(ib.from)+len(ib.mid)+1)
-	idx = append(idx, ib.from[:k]...)
-	if k == 0 || int(idx[k-1]) != ib.head {
-		idx = append(idx, int32(ib.head))
-	}
+	idx = append(idx, ib.from[:k]...) // all before head
+	idx = append(idx, int32(ib.head))
 	for _, p := range ib.mid {
 		if p > idx[len(idx)-1] {
 			idx = append(idx, p)
