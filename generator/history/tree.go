@@ -191,17 +191,17 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip
 		case ib != nil:
 			known = ib
 			if ia == nil {
-				learn = &indexBuilder{from: ib, older: true}
+				learn = &indexBuilder{from: ib, older: true, h: a, t: ta}
 			}
 		case ia != nil:
 			known = ia
-			learn = &indexBuilder{from: ia}
+			learn = &indexBuilder{from: ia, h: b, t: tb}
 		default:
 			if known, err = buildIndex(tb); err != nil {
 				return out, fmt.Errorf("tree %s: %w", b, err)
 			}
 			s.keepIndex(b, tb, known)
-			learn = &indexBuilder{from: known, older: true}
+			learn = &indexBuilder{from: known, older: true, h: a, t: ta}
 		}
 	}
 	i, j := 0, 0
@@ -222,21 +222,11 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip
 		if ra == rb && ra <= suffix {
 			// The rest is byte-for-byte the same.
 			if learn != nil {
-				if learn.older {
-					s.keepIndex(a, ta, learn.finish(i, j))
-				} else {
-					s.keepIndex(b, tb, learn.finish(j, i))
-				}
+				s.keepIndex(learn.h, learn.t, learn.finish(i, j))
 			}
 			return out, nil
 		}
-		if learn != nil {
-			if learn.older {
-				learn.add(i)
-			} else {
-				learn.add(j)
-			}
-		}
+		learn.add(i, j)
 		var ea, eb treeEntry
 		var na, nb int
 		if ra > 0 {
@@ -402,13 +392,25 @@ func (x entryIndex) floor(d int) int {
 	return int(x[k-1])
 }
 
-// indexBuilder makes the index of one side of a diff (the older tree when
-// older is set) from the index of the other.
+// indexBuilder makes the index of tree h, with content t, one side of a
+// diff (the older when older is set), from the index of the other side.
+// Its methods take the diff's offsets in the older tree (i) and the newer
+// (j); a nil builder does nothing.
 type indexBuilder struct {
 	from  entryIndex
 	older bool
+	h     plumbing.Hash
+	t     []byte
 	head  int     // entries before head are shared
 	mid   []int32 // offsets the diff passed, in the tree being indexed
+}
+
+// sides returns the offsets in the tree being indexed and in the other.
+func (ib *indexBuilder) sides(i, j int) (int, int) {
+	if ib.older {
+		return i, j
+	}
+	return j, i
 }
 
 func (ib *indexBuilder) start(head int) {
@@ -417,15 +419,20 @@ func (ib *indexBuilder) start(head int) {
 	}
 }
 
-func (ib *indexBuilder) add(pos int) {
+func (ib *indexBuilder) add(i, j int) {
+	if ib == nil {
+		return
+	}
+	pos, _ := ib.sides(i, j)
 	if len(ib.mid) == 0 || pos-int(ib.mid[len(ib.mid)-1]) >= indexGap {
 		ib.mid = append(ib.mid, int32(pos))
 	}
 }
 
-// finish returns the index, given that from offset at in the tree being
-// indexed and offset fromAt in the other the two trees are the same.
-func (ib *indexBuilder) finish(at, fromAt int) entryIndex {
+// finish returns the index, given that from offset i in the older tree
+// and j in the newer the two trees are the same.
+func (ib *indexBuilder) finish(i, j int) entryIndex {
+	at, fromAt := ib.sides(i, j)
 	k, _ := slices.BinarySearch(ib.from, int32(ib.head))
 	idx := make(entryIndex, 0, len(ib.from)+len(ib.mid)+1)
 	idx = append(idx, ib.from[:k]...) // all before head

@@ -570,19 +570,34 @@ func (d *fdec) flow(i, p int) (*yaml.Node, int, bool) {
 		default:
 			return nil, 0, false
 		}
-		k = d.spaces(k, end)
-		if k < end && s[k] == ']' {
+		var done, ok bool
+		if k, done, ok = d.flowNext(k, end, ']'); !ok {
+			return nil, 0, false
+		}
+		if done {
 			n.Content = d.pop(base)
-			return n, k + 1, true
-		}
-		if k == end || s[k] != ',' {
-			return nil, 0, false
-		}
-		// A trailing comma is valid YAML, but rare: decline it.
-		if k = d.spaces(k+1, end); k < end && s[k] == ']' {
-			return nil, 0, false
+			return n, k, true
 		}
 	}
+}
+
+// flowNext reads what follows an entry of a one-line flow collection
+// that close ends: the byte after close, with done set, or the start of
+// the next entry.
+func (d *fdec) flowNext(k, end int, close byte) (next int, done, ok bool) {
+	s := d.src
+	k = d.spaces(k, end)
+	if k < end && s[k] == close {
+		return k + 1, true, true
+	}
+	if k == end || s[k] != ',' {
+		return 0, false, false
+	}
+	// A trailing comma is valid YAML, but rare: decline it.
+	if k = d.spaces(k+1, end); k == end || s[k] == close {
+		return 0, false, false
+	}
+	return k, false, true
 }
 
 // flowMap reads the one-line flow mapping of scalars at byte p of line
@@ -620,16 +635,13 @@ func (d *fdec) flowMap(i, p int) (*yaml.Node, int, bool) {
 			k = d.spaces(e, end)
 		}
 		d.stack = append(d.stack, key, v)
-		if k < end && s[k] == '}' {
+		var done bool
+		if k, done, ok = d.flowNext(k, end, '}'); !ok {
+			return nil, 0, false
+		}
+		if done {
 			n.Content = d.pop(base)
-			return n, k + 1, true
-		}
-		if k == end || s[k] != ',' {
-			return nil, 0, false
-		}
-		// A trailing comma is valid YAML, but rare: decline it.
-		if k = d.spaces(k+1, end); k == end || s[k] == '}' {
-			return nil, 0, false
+			return n, k, true
 		}
 	}
 }
