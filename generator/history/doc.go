@@ -26,7 +26,10 @@
 // reports and changes in nearly every commit, so the two versions are
 // compared as bytes and only the entries between their shared start and
 // shared end are read; an index of entry offsets, carried from each
-// version to the next (tree.go), finds where the shared start ends.
+// version to the next (tree.go), finds where the shared start ends. Each
+// version is kept as the runs of the version and the delta it was rebuilt
+// from (rope.go) rather than copied, so a commit costs what it changed,
+// not the size of its folder.
 //
 // # Rules (what "like git log --follow" means here)
 //

@@ -152,25 +152,25 @@ func newRecyclingStore(db *objectDB, cacheBytes int64, n int) *store {
 // a history walk is usually built from the same base.
 func (s *store) read(h plumbing.Hash, keep bool) (int, []byte, error) {
 	typ, data, _, err := s.readKeyed(h, keep)
-	return typ, data, err
+	return typ, data.bytes(), err
 }
 
 // noKey is the key of an object that is not read from a pack.
 var noKey = lruKey{pack: -1}
 
 // readKeyed is read, also returning where the object is in the packs.
-func (s *store) readKeyed(h plumbing.Hash, keep bool) (int, []byte, lruKey, error) {
+func (s *store) readKeyed(h plumbing.Hash, keep bool) (int, content, lruKey, error) {
 	for i, p := range s.db.packs {
 		if off, ok := p.find(h); ok {
 			typ, data, err := s.readPacked(i, off, keep)
 			if err != nil {
-				return 0, nil, noKey, fmt.Errorf("read object %s: %w", h, err)
+				return 0, content{}, noKey, fmt.Errorf("read object %s: %w", h, err)
 			}
 			return typ, data, lruKey{int32(i), off}, nil
 		}
 	}
 	typ, data, err := s.readFallback(h)
-	return typ, data, noKey, err
+	return typ, flat(data), noKey, err
 }
 
 // sameEnds returns how many bytes at the start and at the end objects a
@@ -223,14 +223,15 @@ type deltaLink struct {
 }
 
 // readPacked rebuilds the object at off in pack pi, following its delta
-// chain down to a cached or whole object and patching back up.
-func (s *store) readPacked(pi int, off int64, keep bool) (int, []byte, error) {
+// chain down to a cached or whole object and patching back up. Large
+// trees come back as ropes.
+func (s *store) readPacked(pi int, off int64, keep bool) (int, content, error) {
 	p := s.db.packs[pi]
 	var linkBuf [16]deltaLink
 	chain := linkBuf[:0]
 	cur := off
 	var typ int
-	var data []byte
+	var data content
 	for {
 		if e := s.cache.get(lruKey{int32(pi), cur}); e != nil {
 			typ, data = int(e.typ), e.data
@@ -238,14 +239,14 @@ func (s *store) readPacked(pi int, off int64, keep bool) (int, []byte, error) {
 		}
 		h, err := p.header(cur)
 		if err != nil {
-			return 0, nil, err
+			return 0, content{}, err
 		}
 		body, err := s.inflate(p, h.dataOff, h.size)
 		if err != nil {
-			return 0, nil, err
+			return 0, content{}, err
 		}
 		if h.typ != objOfsDelta && h.typ != objRefDelta {
-			typ, data = h.typ, body
+			typ, data = h.typ, flat(body)
 			if keep || len(chain) > 0 {
 				s.cache.put(lruKey{int32(pi), cur}, int8(typ), data, deltaOf{})
 			}
@@ -253,7 +254,7 @@ func (s *store) readPacked(pi int, off int64, keep bool) (int, []byte, error) {
 		}
 		chain = append(chain, deltaLink{cur, body})
 		if len(chain) > 100000 {
-			return 0, nil, errors.New("delta chain too long")
+			return 0, content{}, errors.New("delta chain too long")
 		}
 		if h.typ == objOfsDelta {
 			cur = h.baseOff
@@ -265,14 +266,16 @@ func (s *store) readPacked(pi int, off int64, keep bool) (int, []byte, error) {
 		}
 		// A base in another pack or loose: rare outside thin packs.
 		if s.depth > 64 {
-			return 0, nil, errors.New("delta bases refer to each other")
+			return 0, content{}, errors.New("delta bases refer to each other")
 		}
 		s.depth++
-		typ, data, err = s.read(h.baseRef, true)
+		var b []byte
+		typ, b, err = s.read(h.baseRef, true)
 		s.depth--
 		if err != nil {
-			return 0, nil, err
+			return 0, content{}, err
 		}
+		data = flat(b)
 		cur = -1 // the base is not in this pack
 		break
 	}
@@ -283,9 +286,20 @@ func (s *store) readPacked(pi int, off int64, keep bool) (int, []byte, error) {
 		}
 		var err error
 		var ends deltaOf
-		data, ends, err = patchDelta(data, chain[i].delta, s.alloc)
+		// Only a base this store caches is known not to be written again
+		// while a rope points into it (see lruEntry.shared).
+		ropeFrom := 0
+		if typ == objTree && base != noKey {
+			ropeFrom = ropeMin
+		}
+		data, ends, err = patchDelta(data, chain[i].delta, s.alloc, ropeFrom)
 		if err != nil {
-			return 0, nil, err
+			return 0, content{}, err
+		}
+		if data.rope != nil {
+			if e := s.cache.m[base]; e != nil {
+				e.shared = true
+			}
 		}
 		ends.base, ends.ok = base, base != noKey
 		if i > 0 || keep {
@@ -414,10 +428,13 @@ type lruKey struct {
 }
 
 type lruEntry struct {
-	key        lruKey
-	typ        int8
-	data       []byte
-	from       deltaOf
+	key  lruKey
+	typ  int8
+	data content
+	from deltaOf
+	// shared is set once a rope points into data, which is then never
+	// retired for reuse.
+	shared     bool
 	prev, next *lruEntry
 }
 
@@ -438,8 +455,8 @@ func (c *lru) get(k lruKey) *lruEntry {
 }
 
 // put caches data as object k, which was rebuilt from another as from says.
-func (c *lru) put(k lruKey, typ int8, data []byte, from deltaOf) {
-	n := int64(cap(data)) + 64 // a recycled buffer may be larger than its object
+func (c *lru) put(k lruKey, typ int8, data content, from deltaOf) {
+	n := charge(data)
 	if want := n * 64; want > c.max && c.max < c.hardLimit {
 		c.max = min(want, c.hardLimit)
 	}
@@ -459,9 +476,9 @@ func (c *lru) put(k lruKey, typ int8, data []byte, from deltaOf) {
 		old := c.root.prev
 		c.unlink(old)
 		delete(c.m, old.key)
-		c.size -= int64(cap(old.data)) + 64
-		if c.retire != nil {
-			c.retire(old.data)
+		c.size -= charge(old.data)
+		if c.retire != nil && old.data.rope == nil && !old.shared {
+			c.retire(old.data.flat)
 		}
 	}
 }
@@ -476,4 +493,13 @@ func (c *lru) pushFront(e *lruEntry) {
 	e.next = c.root.next
 	c.root.next.prev = e
 	c.root.next = e
+}
+
+// charge is what the cache counts for data. A rope is counted at its full
+// size: it may be all that keeps the objects it points into alive.
+func charge(data content) int64 {
+	if data.rope != nil {
+		return int64(data.rope.size) + 32*int64(len(data.rope.pieces)) + 64
+	}
+	return int64(cap(data.flat)) + 64 // a recycled buffer may be larger than its object
 }

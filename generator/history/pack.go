@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,15 +132,32 @@ func (p *packFile) parseIndex(b []byte) error {
 }
 
 // find returns the offset of object h in the pack.
+//
+// Object ids are evenly spread, so where h falls between the ids at the
+// ends of the range to search says about where it is: a few such guesses
+// find it where halving the range takes a dozen steps, each a cache miss
+// in the index of a large repository. The guesses are few, then the
+// range is halved, so ids that are not spread evenly cost no more than
+// halving does.
 func (p *packFile) find(h plumbing.Hash) (int64, bool) {
 	lo := 0
 	if h[0] > 0 {
 		lo = int(p.fanout[h[0]-1])
 	}
 	hi := int(p.fanout[h[0]])
-	for lo < hi {
+	if hi > len(p.names)/20 || lo > hi {
+		return 0, false
+	}
+	key := binary.BigEndian.Uint64(h[1:9])
+	kl, kh := uint64(0), uint64(math.MaxUint64) // bound the keys in [lo, hi)
+	for guess := 0; lo < hi; guess++ {
 		m := int(uint(lo+hi) >> 1)
-		c := bytes.Compare(p.names[m*20:m*20+20], h[:])
+		if guess < 3 && hi-lo > 16 {
+			step := (kh-kl)/uint64(hi-lo) + 1
+			m = lo + int(min((key-kl)/step, uint64(hi-lo-1)))
+		}
+		name := p.names[m*20 : m*20+20]
+		c := bytes.Compare(name, h[:])
 		switch {
 		case c == 0:
 			o := binary.BigEndian.Uint32(p.off32[m*4:])
@@ -152,9 +170,9 @@ func (p *packFile) find(h plumbing.Hash) (int64, bool) {
 			}
 			return int64(binary.BigEndian.Uint64(p.off64[i*8:])), true
 		case c < 0:
-			lo = m + 1
+			lo, kl = m+1, max(kl, binary.BigEndian.Uint64(name[1:9]))
 		default:
-			hi = m
+			hi, kh = m, min(kh, binary.BigEndian.Uint64(name[1:9]))
 		}
 	}
 	return 0, false
@@ -259,18 +277,27 @@ type deltaOf struct {
 	ok             bool // base is known
 }
 
-// patchDelta applies a git delta to base, into a slice from alloc.
-func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, deltaOf, error) {
+// patchDelta applies a git delta to base. The result is a rope (see
+// content) when ropeFrom is positive and it has at least ropeFrom bytes,
+// and is otherwise flat, in a slice from alloc.
+func patchDelta(base content, delta []byte, alloc func(int) []byte, ropeFrom int) (content, deltaOf, error) {
 	var ends deltaOf
+	baseLen := base.len()
 	srcSize, delta, ok := uvarintLE(delta)
-	if !ok || srcSize != uint64(len(base)) {
-		return nil, ends, errors.New("delta base size mismatch")
+	if !ok || srcSize != uint64(baseLen) {
+		return content{}, ends, errors.New("delta base size mismatch")
 	}
 	dstSize, delta, ok := uvarintLE(delta)
 	if !ok || dstSize > maxObjectSize {
-		return nil, ends, errors.New("corrupt delta")
+		return content{}, ends, errors.New("corrupt delta")
 	}
-	out := alloc(int(dstSize))
+	var out []byte
+	var rb *ropeBuilder
+	if ropeFrom > 0 && dstSize >= uint64(ropeFrom) {
+		rb = &ropeBuilder{}
+	} else {
+		out = alloc(int(dstSize))
+	}
 	o := 0
 	atStart := true // every command so far copied the base in place
 	for len(delta) > 0 {
@@ -282,7 +309,7 @@ func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, deltaOf, er
 			for i := uint(0); i < 4; i++ {
 				if cmd&(1<<i) != 0 {
 					if len(delta) == 0 {
-						return nil, ends, errors.New("corrupt delta")
+						return content{}, ends, errors.New("corrupt delta")
 					}
 					off |= uint64(delta[0]) << (8 * i)
 					delta = delta[1:]
@@ -291,7 +318,7 @@ func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, deltaOf, er
 			for i := uint(0); i < 3; i++ {
 				if cmd&(0x10<<i) != 0 {
 					if len(delta) == 0 {
-						return nil, ends, errors.New("corrupt delta")
+						return content{}, ends, errors.New("corrupt delta")
 					}
 					size |= uint64(delta[0]) << (8 * i)
 					delta = delta[1:]
@@ -300,8 +327,8 @@ func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, deltaOf, er
 			if size == 0 {
 				size = 0x10000
 			}
-			if off+size > uint64(len(base)) || uint64(o)+size > dstSize {
-				return nil, ends, errors.New("delta copy out of range")
+			if off+size > uint64(baseLen) || uint64(o)+size > dstSize {
+				return content{}, ends, errors.New("delta copy out of range")
 			}
 			atStart = atStart && off == uint64(o)
 			if atStart {
@@ -309,29 +336,47 @@ func patchDelta(base, delta []byte, alloc func(int) []byte) ([]byte, deltaOf, er
 			}
 			// A copy that starts as far from the base's end as from the
 			// object's continues the run that ends both, or starts one.
-			if uint64(len(base))-off == dstSize-uint64(o) {
+			if uint64(baseLen)-off == dstSize-uint64(o) {
 				ends.suffix += int(size)
 			} else {
 				ends.suffix = 0
 			}
-			o += copy(out[o:], base[off:off+size])
+			if rb != nil {
+				rb.addRange(base, int(off), int(size))
+			} else {
+				copyRange(out[o:o+int(size)], base, int(off))
+			}
+			o += int(size)
 		case cmd != 0:
 			n := int(cmd)
-			if n > len(delta) || o+n > len(out) {
-				return nil, ends, errors.New("delta insert out of range")
+			if n > len(delta) || uint64(o+n) > dstSize {
+				return content{}, ends, errors.New("delta insert out of range")
 			}
 			atStart = false
 			ends.suffix = 0
-			o += copy(out[o:], delta[:n])
+			if rb != nil {
+				rb.add(delta[:n:n])
+			} else {
+				copy(out[o:], delta[:n])
+			}
+			o += n
 			delta = delta[n:]
 		default:
-			return nil, ends, errors.New("reserved delta command")
+			return content{}, ends, errors.New("reserved delta command")
 		}
 	}
 	if uint64(o) != dstSize {
-		return nil, ends, errors.New("delta result size mismatch")
+		return content{}, ends, errors.New("delta result size mismatch")
 	}
-	return out, ends, nil
+	if rb == nil {
+		return flat(out), ends, nil
+	}
+	if len(rb.r.pieces) > maxPieces {
+		out = alloc(o)
+		copyRange(out, content{rope: &rb.r}, 0)
+		return flat(out), ends, nil
+	}
+	return content{rope: &rb.r}, ends, nil
 }
 
 // uvarintLE decodes the little-endian base-128 sizes at the start of a delta.

@@ -2,8 +2,13 @@ package history
 
 import (
 	"bytes"
+	"encoding/binary"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // deltaBuilder writes git delta instructions.
@@ -50,6 +55,72 @@ func (d *deltaBuilder) insert(p []byte) {
 		n := min(len(p), 127)
 		d.b = append(append(d.b, byte(n)), p[:n]...)
 		p = p[n:]
+	}
+}
+
+// splitRope returns b as a rope of random runs, or flat when it is empty.
+func splitRope(b []byte, rng *rand.Rand) content {
+	if len(b) == 0 {
+		return flat(b)
+	}
+	var rb ropeBuilder
+	for len(b) > 0 {
+		n := 1 + rng.IntN(min(len(b), 40))
+		// Copies of the runs, so that they are never joined in memory.
+		rb.add(bytes.Clone(b[:n]))
+		b = b[n:]
+	}
+	return content{rope: &rb.r}
+}
+
+// patchAll applies delta to base as flat bytes, and as a rope both over
+// base and over base split in random runs, and checks that all three
+// agree on the result and on its shared ends.
+func patchAll(t testing.TB, base, delta []byte, rng *rand.Rand) ([]byte, deltaOf, error) {
+	t.Helper()
+	alloc := func(n int) []byte { return make([]byte, n) }
+	want, wantEnds, err := patchDelta(flat(base), delta, alloc, 0)
+	if want.rope != nil {
+		t.Fatal("a rope when none was asked for")
+	}
+	for _, b := range []content{flat(base), splitRope(base, rng)} {
+		for _, from := range []int{0, 1} {
+			got, ends, gotErr := patchDelta(b, delta, alloc, from)
+			if (gotErr == nil) != (err == nil) {
+				t.Fatalf("rope from %d: error %v, flat error %v", from, gotErr, err)
+			}
+			if err != nil {
+				continue
+			}
+			if got.len() != want.len() || !bytes.Equal(got.bytes(), want.flat) {
+				t.Fatalf("rope from %d: got %q, want %q", from, got.bytes(), want.flat)
+			}
+			if from > 0 && want.len() > 0 && got.rope == nil && len(want.flat) < maxPieces {
+				t.Fatalf("flat result of %d bytes when a rope was asked for", want.len())
+			}
+			if ends != wantEnds {
+				t.Fatalf("rope from %d: ends %+v, want %+v", from, ends, wantEnds)
+			}
+			if got.rope != nil {
+				checkRope(t, got.rope)
+			}
+		}
+	}
+	return want.flat, wantEnds, err
+}
+
+// checkRope checks that a rope's runs are in order and not empty.
+func checkRope(t testing.TB, r *rope) {
+	t.Helper()
+	at := 0
+	for _, p := range r.pieces {
+		if p.at != at || len(p.b) == 0 {
+			t.Fatalf("run at %d of %d bytes after %d bytes", p.at, len(p.b), at)
+		}
+		at += len(p.b)
+	}
+	if at != r.size {
+		t.Fatalf("runs of %d bytes in a rope of %d", at, r.size)
 	}
 }
 
@@ -113,7 +184,7 @@ func TestPatchDeltaEnds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := newDelta(len(base), len(tc.out))
 			tc.build(d)
-			out, ends, err := patchDelta(base, d.b, func(n int) []byte { return make([]byte, n) })
+			out, ends, err := patchAll(t, base, d.b, rand.New(rand.NewPCG(1, 1)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -157,7 +228,7 @@ func TestPatchDeltaEndsRandom(t *testing.T) {
 		for _, op := range ops {
 			op(d)
 		}
-		got, ends, err := patchDelta(base, d.b, func(n int) []byte { return make([]byte, n) })
+		got, ends, err := patchAll(t, base, d.b, rng)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,15 +250,78 @@ func FuzzPatchDelta(f *testing.F) {
 	f.Add([]byte(""), []byte{0, 0})
 	f.Add([]byte("abc"), []byte{3, 3, 0x90, 3})
 	f.Fuzz(func(t *testing.T, base, delta []byte) {
-		out, ends, err := patchDelta(base, delta, func(n int) []byte {
-			if n > 1<<20 {
-				n = 0 // too large for a test; the patch then fails
+		if _, rest, ok := uvarintLE(delta); ok {
+			if n, _, ok := uvarintLE(rest); ok && n > 1<<20 {
+				return // too large for a test
 			}
-			return make([]byte, n)
-		})
+		}
+		out, ends, err := patchAll(t, base, delta, rand.New(rand.NewPCG(uint64(len(base)), uint64(len(delta)))))
 		if err != nil {
 			return
 		}
 		checkEnds(t, base, out, ends)
 	})
+}
+
+// TestFind looks up every id of indexes whose ids are evenly spread,
+// bunched together, or all but equal, and ids that are not there.
+func TestFind(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, tc := range []struct {
+		name string
+		id   func(i int) plumbing.Hash
+	}{
+		{"random", func(int) plumbing.Hash {
+			var h plumbing.Hash
+			for k := range h {
+				h[k] = byte(rng.IntN(256))
+			}
+			return h
+		}},
+		{"bunched", func(i int) plumbing.Hash {
+			var h plumbing.Hash
+			h[0] = byte(rng.IntN(3))
+			h[1] = byte(rng.IntN(2) * 255)
+			binary.BigEndian.PutUint32(h[16:], uint32(rng.IntN(1<<20)))
+			return h
+		}},
+		{"same prefix", func(i int) plumbing.Hash {
+			var h plumbing.Hash
+			h[0] = 7
+			binary.BigEndian.PutUint32(h[16:], uint32(i*3))
+			return h
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			set := map[plumbing.Hash]int64{}
+			for i := range 20000 {
+				set[tc.id(i)] = int64(i)
+			}
+			ids := slices.SortedFunc(maps.Keys(set), func(a, b plumbing.Hash) int { return bytes.Compare(a[:], b[:]) })
+			p := &packFile{off32: make([]byte, 4*len(ids))}
+			for i, h := range ids {
+				p.names = append(p.names, h[:]...)
+				binary.BigEndian.PutUint32(p.off32[4*i:], uint32(set[h]))
+				p.fanout[h[0]]++
+			}
+			for i := 1; i < 256; i++ {
+				p.fanout[i] += p.fanout[i-1]
+			}
+			for _, h := range ids {
+				if off, ok := p.find(h); !ok || off != set[h] {
+					t.Fatalf("find %s = %d, %v; want %d", h, off, ok, set[h])
+				}
+			}
+			for range 20000 {
+				h := tc.id(0)
+				h[19] ^= 1
+				if _, there := set[h]; there {
+					continue
+				}
+				if off, ok := p.find(h); ok {
+					t.Fatalf("find %s = %d for an id that is not there", h, off)
+				}
+			}
+		})
+	}
 }

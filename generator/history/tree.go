@@ -88,35 +88,37 @@ func compareEntries(a, b treeEntry) int {
 // loadTree returns the raw content of tree h; the zero id is the empty tree.
 func (s *store) loadTree(h plumbing.Hash) ([]byte, error) {
 	t, _, err := s.loadTreeKeyed(h)
-	return t, err
+	return t.bytes(), err
 }
 
-// loadTreeKeyed is loadTree, also returning where the tree is in the packs.
-func (s *store) loadTreeKeyed(h plumbing.Hash) ([]byte, lruKey, error) {
+// loadTreeKeyed is loadTree, as flat content or a rope, also returning
+// where the tree is in the packs.
+func (s *store) loadTreeKeyed(h plumbing.Hash) (content, lruKey, error) {
 	if h.IsZero() {
-		return nil, noKey, nil
+		return content{}, noKey, nil
 	}
 	typ, data, key, err := s.readKeyed(h, true)
 	if err != nil {
-		return nil, noKey, err
+		return content{}, noKey, err
 	}
 	if typ != objTree {
-		return nil, noKey, fmt.Errorf("object %s is not a tree", h)
+		return content{}, noKey, fmt.Errorf("object %s is not a tree", h)
 	}
 	return data, key, nil
 }
 
 // lookup returns the entry called name in a raw tree.
-func lookup(tree []byte, name string) (treeEntry, bool, error) {
-	for len(tree) > 0 {
-		e, n, err := nextEntry(tree)
+func lookup(tree content, name string) (treeEntry, bool, error) {
+	r := entryReader{c: tree}
+	for pos := 0; pos < tree.len(); {
+		e, n, err := r.at(pos)
 		if err != nil {
 			return e, false, err
 		}
 		if string(e.name) == name {
 			return e, true, nil
 		}
-		tree = tree[n:]
+		pos += n
 	}
 	return treeEntry{}, false, nil
 }
@@ -128,7 +130,7 @@ func (s *store) treeAt(root plumbing.Hash, dir string) (plumbing.Hash, error) {
 	for dir != "" && !cur.IsZero() {
 		name, rest, _ := strings.Cut(dir, "/")
 		dir = rest
-		t, err := s.loadTree(cur)
+		t, _, err := s.loadTreeKeyed(cur)
 		if err != nil {
 			return cur, err
 		}
@@ -180,12 +182,20 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip
 	}
 	// Bytes the delta between the two says they share need no comparing.
 	samePrefix, sameSuffix := s.sameEnds(ka, kb)
+	return s.diffContents(a, b, ta, tb, samePrefix, sameSuffix, prefix, mode, skip, out)
+}
+
+// diffContents is diffTrees for trees a and b read as ta and tb, which
+// share at least samePrefix bytes at the start and sameSuffix at the end.
+func (s *store) diffContents(a, b plumbing.Hash, ta, tb content, samePrefix, sameSuffix int, prefix string, mode diffMode, skip []string, out []change) ([]change, error) {
+	var err error
+	la, lb := ta.len(), tb.len()
 	// Large trees keep an index of entry offsets (see entryIndex), so that
 	// finding where the shared run of entries ends costs a few steps
 	// rather than a walk from the first entry.
 	var known entryIndex // of whichever tree has one
 	var learn *indexBuilder
-	if len(ta) >= indexMin && len(tb) >= indexMin {
+	if la >= indexMin && lb >= indexMin {
 		ia, ib := s.index(a), s.index(b)
 		switch {
 		case ib != nil:
@@ -205,9 +215,9 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip
 		}
 	}
 	i, j := 0, 0
-	if len(ta) > 0 && len(tb) > 0 {
-		d := min(samePrefix, len(ta), len(tb))
-		d += commonPrefix(ta[d:], tb[d:])
+	if la > 0 && lb > 0 {
+		d := min(samePrefix, la, lb)
+		d += commonPrefixFrom(ta, tb, d)
 		i, err = entriesUpTo(ta, known.floor(d), d)
 		if err != nil {
 			return out, fmt.Errorf("tree %s: %w", a, err)
@@ -215,10 +225,11 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip
 		j = i
 	}
 	learn.start(i)
-	suffix := min(sameSuffix, len(ta)-i, len(tb)-j)
-	suffix += commonSuffix(ta[i:len(ta)-suffix], tb[j:len(tb)-suffix])
+	suffix := min(sameSuffix, la-i, lb-j)
+	suffix += commonSuffixBefore(ta, la-suffix, tb, lb-suffix, min(la-i, lb-j)-suffix)
+	readA, readB := entryReader{c: ta}, entryReader{c: tb}
 	for {
-		ra, rb := len(ta)-i, len(tb)-j
+		ra, rb := la-i, lb-j
 		if ra == rb && ra <= suffix {
 			// The rest is byte-for-byte the same.
 			if learn != nil {
@@ -230,12 +241,12 @@ func (s *store) diffTrees(a, b plumbing.Hash, prefix string, mode diffMode, skip
 		var ea, eb treeEntry
 		var na, nb int
 		if ra > 0 {
-			if ea, na, err = nextEntry(ta[i:]); err != nil {
+			if ea, na, err = readA.at(i); err != nil {
 				return out, fmt.Errorf("tree %s: %w", a, err)
 			}
 		}
 		if rb > 0 {
-			if eb, nb, err = nextEntry(tb[j:]); err != nil {
+			if eb, nb, err = readB.at(j); err != nil {
 				return out, fmt.Errorf("tree %s: %w", b, err)
 			}
 		}
@@ -329,14 +340,14 @@ func (s *store) emitAll(e treeEntry, prefix string, kind byte, out []change) ([]
 
 // entriesUpTo steps through the entries of raw tree t from start, which
 // begins one, and returns where the last entry ending at or before d ends.
-func entriesUpTo(t []byte, start, d int) (int, error) {
+func entriesUpTo(t content, start, d int) (int, error) {
 	pos := start
 	for pos < d {
-		nul := bytes.IndexByte(t[pos:], 0)
+		nul := t.indexByte(pos, 0)
 		if nul < 0 {
 			return 0, errBadTree
 		}
-		end := pos + nul + 21
+		end := nul + 21
 		if end > d {
 			break
 		}
@@ -366,19 +377,19 @@ const (
 )
 
 // buildIndex indexes t by walking it.
-func buildIndex(t []byte) (entryIndex, error) {
+func buildIndex(t content) (entryIndex, error) {
 	var idx entryIndex
 	last := -indexGap
-	for pos := 0; pos < len(t); {
+	for pos := 0; pos < t.len(); {
 		if pos-last >= indexGap {
 			idx = append(idx, int32(pos))
 			last = pos
 		}
-		nul := bytes.IndexByte(t[pos:], 0)
-		if nul < 0 || pos+nul+21 > len(t) {
+		nul := t.indexByte(pos, 0)
+		if nul < 0 || nul+21 > t.len() {
 			return nil, errBadTree
 		}
-		pos += nul + 21
+		pos = nul + 21
 	}
 	return idx, nil
 }
@@ -400,7 +411,7 @@ type indexBuilder struct {
 	from  entryIndex
 	older bool
 	h     plumbing.Hash
-	t     []byte
+	t     content
 	head  int     // entries before head are shared
 	mid   []int32 // offsets the diff passed, in the tree being indexed
 }
@@ -459,11 +470,11 @@ func (s *store) index(h plumbing.Hash) entryIndex { return s.indexes[h] }
 // keepIndex keeps x as the index of tree h, whose content is t. An index
 // made from another gains an offset or two, so one that has grown to
 // twice what t needs is made again.
-func (s *store) keepIndex(h plumbing.Hash, t []byte, x entryIndex) {
-	for len(x) > 0 && int(x[len(x)-1]) >= len(t) {
+func (s *store) keepIndex(h plumbing.Hash, t content, x entryIndex) {
+	for len(x) > 0 && int(x[len(x)-1]) >= t.len() {
 		x = x[:len(x)-1] // the end, where the two trees' same tails begin
 	}
-	if len(x) > 2*(len(t)/indexGap+4) {
+	if len(x) > 2*(t.len()/indexGap+4) {
 		var err error
 		if x, err = buildIndex(t); err != nil {
 			return

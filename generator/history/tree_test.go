@@ -68,6 +68,9 @@ func TestIndexedDiffs(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		order func(n int) []int // pairs to diff: version k against k+1
+		// ropes has each version rebuilt as a rope from the one before
+		// it in time, as a pack's deltas rebuild them.
+		ropes bool
 	}{
 		{"newest first", func(n int) []int {
 			var o []int
@@ -75,14 +78,14 @@ func TestIndexedDiffs(t *testing.T) {
 				o = append(o, k)
 			}
 			return o
-		}},
+		}, false},
 		{"oldest first", func(n int) []int {
 			var o []int
 			for k := 0; k < n-1; k++ {
 				o = append(o, k)
 			}
 			return o
-		}},
+		}, false},
 		{"jumping", func(n int) []int {
 			o := make([]int, n-1)
 			for k := range o {
@@ -90,7 +93,14 @@ func TestIndexedDiffs(t *testing.T) {
 			}
 			rand.New(rand.NewPCG(9, 9)).Shuffle(len(o), func(i, j int) { o[i], o[j] = o[j], o[i] })
 			return o
-		}},
+		}, false},
+		{"ropes", func(n int) []int {
+			var o []int
+			for k := n - 2; k >= 0; k-- {
+				o = append(o, k)
+			}
+			return o
+		}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := memTrees{memory.NewStorage()}
@@ -141,8 +151,19 @@ func TestIndexedDiffs(t *testing.T) {
 				cur = next
 			}
 			st := newStore(&objectDB{fallback: m.st}, objectCacheBytes)
+			var ropes []content
+			var ends []deltaOf
+			if tc.ropes {
+				ropes, ends = ropeVersions(t, st, ids, rng)
+			}
 			for _, k := range tc.order(len(ids)) {
-				got, err := st.diffTrees(ids[k+1], ids[k], "d/", diffAll, nil, nil)
+				var got []change
+				var err error
+				if tc.ropes {
+					got, err = st.diffContents(ids[k+1], ids[k], ropes[k+1], ropes[k], ends[k].prefix, ends[k].suffix, "d/", diffAll, nil, nil)
+				} else {
+					got, err = st.diffTrees(ids[k+1], ids[k], "d/", diffAll, nil, nil)
+				}
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -160,7 +181,7 @@ func TestIndexedDiffs(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				full, err := buildIndex(raw)
+				full, err := buildIndex(flat(raw))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -179,6 +200,59 @@ func TestIndexedDiffs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ropeVersions returns trees ids, oldest last, each newer one rebuilt as
+// a rope from the one before it by a delta that copies what the two share
+// at either end, in runs of at most 64 KiB as git writes them, and what
+// each shares with the older one.
+func ropeVersions(t *testing.T, st *store, ids []plumbing.Hash, rng *rand.Rand) ([]content, []deltaOf) {
+	t.Helper()
+	n := len(ids)
+	ropes := make([]content, n)
+	ends := make([]deltaOf, n)
+	raw, err := st.loadTree(ids[n-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ropes[n-1] = splitRope(raw, rng)
+	alloc := func(n int) []byte { return make([]byte, n) }
+	pieces := 0
+	for k := n - 2; k >= 0; k-- {
+		base := ropes[k+1].bytes()
+		next, err := st.loadTree(ids[k])
+		if err != nil {
+			t.Fatal(err)
+		}
+		pre := commonPrefix(base, next)
+		suf := commonSuffix(base[pre:], next[pre:])
+		d := newDelta(len(base), len(next))
+		copyRun := func(off, size int) {
+			for size > 0 {
+				c := min(size, 0x10000)
+				d.copy(off, c)
+				off += c
+				size -= c
+			}
+		}
+		copyRun(0, pre)
+		d.insert(next[pre : len(next)-suf])
+		copyRun(len(base)-suf, suf)
+		ropes[k], ends[k], err = patchDelta(ropes[k+1], d.b, alloc, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(ropes[k].bytes(), next) {
+			t.Fatalf("version %d rebuilt wrong", k)
+		}
+		if ropes[k].rope != nil {
+			pieces = max(pieces, len(ropes[k].rope.pieces))
+		}
+	}
+	if pieces < 10 {
+		t.Fatalf("ropes of at most %d runs", pieces)
+	}
+	return ropes, ends
 }
 
 // entryStarts lists where every entry of a raw tree begins.
