@@ -86,19 +86,9 @@ func runActions(e *env, g *globalOptions, o *actionsOptions) error {
 	sort.SliceStable(list, func(i, j int) bool { return before(list[i], list[j]) })
 	switch o.format {
 	case "json":
-		b, err := export.ActionsJSON(now, list)
-		if err != nil {
-			return err
-		}
-		_, err = e.stdout.Write(b)
-		return err
+		return export.ActionsJSON(e.stdout, now, list)
 	case "csv":
-		b, err := export.ActionsCSV(list)
-		if err != nil {
-			return err
-		}
-		_, err = e.stdout.Write(b)
-		return err
+		return export.ActionsCSV(e.stdout, list)
 	}
 	return table(e.stdout, list, today)
 }

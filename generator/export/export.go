@@ -5,6 +5,7 @@
 package export
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
@@ -12,6 +13,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,40 +44,54 @@ func date(t time.Time) any {
 	return t.Format("2006-01-02")
 }
 
-// ActionsJSON is data/actions.json with the names DESIGN.md fixes.
-func ActionsJSON(generated time.Time, as []Action) ([]byte, error) {
-	type item struct {
-		ReportID string `json:"report_id"`
-		Title    string `json:"title"`
-		Owner    string `json:"owner"`
-		Due      any    `json:"due"`
-		Status   string `json:"status"`
-		Priority string `json:"priority"`
-		Link     string `json:"link"`
-		Overdue  bool   `json:"overdue"`
-		URL      string `json:"url"`
-		Closed   any    `json:"closed"`
-	}
-	out := struct {
-		Generated string `json:"generated"`
-		Actions   []item `json:"actions"`
-	}{Generated: generated.Format(time.RFC3339), Actions: make([]item, 0, len(as))}
-	for _, a := range as {
-		out.Actions = append(out.Actions, item{a.ReportID, a.Title, a.Owner, date(a.Due), a.Status, a.Priority, a.Link, a.Overdue, a.URL, date(a.Closed)})
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(out); err != nil {
-		return nil, fmt.Errorf("actions.json: %w", err)
-	}
-	return buf.Bytes(), nil
+// jsonAction is an action item in data/actions.json.
+type jsonAction struct {
+	ReportID string `json:"report_id"`
+	Title    string `json:"title"`
+	Owner    string `json:"owner"`
+	Due      any    `json:"due"`
+	Status   string `json:"status"`
+	Priority string `json:"priority"`
+	Link     string `json:"link"`
+	Overdue  bool   `json:"overdue"`
+	URL      string `json:"url"`
+	Closed   any    `json:"closed"`
 }
 
-// ActionsCSV is data/actions.csv: RFC 4180, CRLF line ends, a header row.
-func ActionsCSV(as []Action) ([]byte, error) {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+// ActionsJSON writes data/actions.json, with the names DESIGN.md fixes,
+// to w: the object encoding/json would write with a one-space indent,
+// an item at a time, as a large site has a hundred thousand.
+func ActionsJSON(w io.Writer, generated time.Time, as []Action) error {
+	b := bufio.NewWriter(w)
+	gen, _ := json.Marshal(generated.Format(time.RFC3339)) // a string always encodes
+	b.WriteString("{\n \"generated\": ")
+	b.Write(gen)
+	b.WriteString(",\n \"actions\": [")
+	for i, a := range as {
+		item, err := json.MarshalIndent(jsonAction{a.ReportID, a.Title, a.Owner, date(a.Due), a.Status, a.Priority, a.Link, a.Overdue, a.URL, date(a.Closed)}, "  ", " ")
+		if err != nil {
+			return fmt.Errorf("actions.json: %w", err)
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n  ")
+		b.Write(item)
+	}
+	if len(as) > 0 {
+		b.WriteString("\n ")
+	}
+	b.WriteString("]\n}\n")
+	if err := b.Flush(); err != nil {
+		return fmt.Errorf("actions.json: %w", err)
+	}
+	return nil
+}
+
+// ActionsCSV writes data/actions.csv to out: RFC 4180, CRLF line ends, a
+// header row.
+func ActionsCSV(out io.Writer, as []Action) error {
+	w := csv.NewWriter(out)
 	w.UseCRLF = true
 	_ = w.Write([]string{"report_id", "title", "owner", "due", "status", "priority", "link", "overdue", "url", "closed"})
 	for _, a := range as {
@@ -90,9 +106,9 @@ func ActionsCSV(as []Action) ([]byte, error) {
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		return nil, fmt.Errorf("actions.csv: %w", err)
+		return fmt.Errorf("actions.csv: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // csvSafe defuses cells a spreadsheet would run as a formula: the
@@ -112,12 +128,12 @@ func UID(reportID string, index int) string {
 	return hex.EncodeToString(sum[:12]) + "@hindsight"
 }
 
-// ActionsICS is data/actions.ics (RFC 5545): one all-day VEVENT per open
-// item with a due date. baseURL, when known, makes the event link
-// absolute.
-func ActionsICS(title string, generated time.Time, baseURL string, as []Action) []byte {
-	var b bytes.Buffer
-	line := func(s string) { fold(&b, s) }
+// ActionsICS writes data/actions.ics (RFC 5545) to w: one all-day VEVENT
+// per open item with a due date. baseURL, when known, makes the event
+// link absolute.
+func ActionsICS(w io.Writer, title string, generated time.Time, baseURL string, as []Action) error {
+	b := bufio.NewWriter(w)
+	line := func(s string) { fold(b, s) }
 	line("BEGIN:VCALENDAR")
 	line("VERSION:2.0")
 	line("PRODID:-//hindsight//action items//EN")
@@ -150,7 +166,10 @@ func ActionsICS(title string, generated time.Time, baseURL string, as []Action) 
 		line("END:VEVENT")
 	}
 	line("END:VCALENDAR")
-	return b.Bytes()
+	if err := b.Flush(); err != nil {
+		return fmt.Errorf("actions.ics: %w", err)
+	}
+	return nil
 }
 
 func orNone(s string) string {
@@ -167,7 +186,7 @@ var textEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `
 
 // fold writes one content line, folded at 75 octets without splitting
 // a UTF-8 character, ended by CRLF.
-func fold(b *bytes.Buffer, s string) {
+func fold(b *bufio.Writer, s string) {
 	if len(s) <= 75 && utf8.ValidString(s) {
 		b.WriteString(s)
 		b.WriteString("\r\n")

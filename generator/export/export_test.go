@@ -26,10 +26,11 @@ func actions() []Action {
 }
 
 func TestActionsJSON(t *testing.T) {
-	b, err := ActionsJSON(now, actions())
-	if err != nil {
+	var buf bytes.Buffer
+	if err := ActionsJSON(&buf, now, actions()); err != nil {
 		t.Fatal(err)
 	}
+	b := buf.Bytes()
 	var got struct {
 		Generated string           `json:"generated"`
 		Actions   []map[string]any `json:"actions"`
@@ -53,10 +54,11 @@ func TestActionsJSON(t *testing.T) {
 }
 
 func TestActionsCSV(t *testing.T) {
-	b, err := ActionsCSV(actions())
-	if err != nil {
+	var buf bytes.Buffer
+	if err := ActionsCSV(&buf, actions()); err != nil {
 		t.Fatal(err)
 	}
+	b := buf.Bytes()
 	if !bytes.Contains(b, []byte("\r\n")) || bytes.Contains(bytes.ReplaceAll(b, []byte("\r\n"), nil), []byte("\n")) {
 		t.Error("records must end in CRLF")
 	}
@@ -84,6 +86,33 @@ func TestActionsCSV(t *testing.T) {
 	}
 }
 
+// TestActionsJSONStreamed checks that writing the items one at a time
+// gives the bytes encoding/json gives for the whole object at once.
+func TestActionsJSONStreamed(t *testing.T) {
+	hostile := Action{ReportID: "INC-<1>", Title: "</script><b>\"x\" & \u2028", Owner: "\x00", Link: "javascript:alert(1)"}
+	for _, as := range [][]Action{nil, actions()[:1], actions(), append(actions(), hostile)} {
+		whole := struct {
+			Generated string       `json:"generated"`
+			Actions   []jsonAction `json:"actions"`
+		}{Generated: now.Format(time.RFC3339), Actions: []jsonAction{}}
+		for _, a := range as {
+			whole.Actions = append(whole.Actions, jsonAction{a.ReportID, a.Title, a.Owner, date(a.Due), a.Status, a.Priority, a.Link, a.Overdue, a.URL, date(a.Closed)})
+		}
+		var want, got bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", " ")
+		if err := enc.Encode(whole); err != nil {
+			t.Fatal(err)
+		}
+		if err := ActionsJSON(&got, now, as); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%d items: got\n%s\nwant\n%s", len(as), got.String(), want.String())
+		}
+	}
+}
+
 // unfold undoes RFC 5545 line folding.
 func unfold(s string) []string {
 	s = strings.ReplaceAll(s, "\r\n ", "")
@@ -91,8 +120,11 @@ func unfold(s string) []string {
 }
 
 func TestActionsICS(t *testing.T) {
-	b := ActionsICS("ACME", now, "https://acme.example/incidents/", actions())
-	s := string(b)
+	var b bytes.Buffer
+	if err := ActionsICS(&b, "ACME", now, "https://acme.example/incidents/", actions()); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
 	for _, l := range strings.Split(s, "\r\n") {
 		if len(l) > 75 {
 			t.Errorf("line longer than 75 octets: %q", l)

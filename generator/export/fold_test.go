@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bufio"
 	"bytes"
 	"strings"
 	"testing"
@@ -29,7 +30,9 @@ func TestFold(t *testing.T) {
 	for _, s := range []string{"", "SUMMARY:x", strings.Repeat("a", 74), strings.Repeat("a", 75), strings.Repeat("a", 76),
 		strings.Repeat("ü", 37) + "a", strings.Repeat("ü", 38), "bad\xff" + strings.Repeat("b", 70), "東京" + strings.Repeat("c", 200)} {
 		var got, want bytes.Buffer
-		fold(&got, s)
+		w := bufio.NewWriter(&got)
+		fold(w, s)
+		w.Flush()
 		foldRune(&want, s)
 		if got.String() != want.String() {
 			t.Errorf("fold(%q) = %q, want %q", s, got.String(), want.String())

@@ -53,10 +53,11 @@ func TestReportsJSONPiecewise(t *testing.T) {
 	report.Sort(rs)
 	for _, n := range []int{0, 1, len(rs)} {
 		entries := newEntries(rs[:n], cfg, fixtureNow, false)
-		got, err := ReportsJSON(entries, Input{Now: fixtureNow})
-		if err != nil {
+		var out bytes.Buffer
+		if err := ReportsJSON(&out, entries, Input{Now: fixtureNow}); err != nil {
 			t.Fatal(err)
 		}
+		got := out.Bytes()
 		whole := struct {
 			Generated jsonTime     `json:"generated"`
 			Reports   []jsonReport `json:"reports"`

@@ -82,17 +82,34 @@ var buffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10
 
 func (w *writer) page(tpl *Templates, p *Page) error {
 	rel := path.Join(p.Path, "index.html")
+	err := w.stream(rel, func(o io.Writer) error {
+		if err := tpl.Execute(o, p.Kind, p); err != nil {
+			return fmt.Errorf("render %s: %w", rel, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.pages.Add(1)
+	return nil
+}
+
+// stream writes rel (slash path) under the output folder with fill,
+// through a buffer: the data files of a large site are tens of
+// megabytes each, too much to make whole in memory first.
+func (w *writer) stream(rel string, fill func(io.Writer) error) error {
 	dst, f, err := w.open(rel)
 	if err != nil {
 		return err
 	}
 	bw := buffers.Get().(*bufio.Writer)
 	bw.Reset(f)
-	err = tpl.Execute(bw, p.Kind, p)
-	if err != nil {
-		err = fmt.Errorf("render %s: %w", rel, err)
-	} else if err = bw.Flush(); err != nil {
-		err = fmt.Errorf("write %s: %w", rel, err)
+	err = fill(bw)
+	if err == nil {
+		if err = bw.Flush(); err != nil {
+			err = fmt.Errorf("write %s: %w", rel, err)
+		}
 	}
 	bw.Reset(nil)
 	buffers.Put(bw)
@@ -102,7 +119,6 @@ func (w *writer) page(tpl *Templates, p *Page) error {
 	if err != nil {
 		return err
 	}
-	w.pages.Add(1)
 	w.done(w.rel(dst))
 	return nil
 }

@@ -4,11 +4,13 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/url"
 	"path"
@@ -124,18 +126,10 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	// finish last. The search index, like every page, comes from the
 	// entries alone, so a public build indexes no internal report.
 	g.Go(func() error {
-		b, err := searchJSON(entries, cache.searchPart)
-		if err != nil {
-			return err
-		}
-		return w.file("data/search.json", b)
+		return w.stream("data/search.json", func(o io.Writer) error { return searchJSON(o, entries, cache.searchPart) })
 	})
 	g.Go(func() error {
-		b, err := reportsJSON(entries, in.Now, cache.reportPart)
-		if err != nil {
-			return err
-		}
-		return w.file("data/reports.json", b)
+		return w.stream("data/reports.json", func(o io.Writer) error { return reportsJSON(o, entries, in.Now, cache.reportPart) })
 	})
 	// The biggest dashboard pages go first, so they do not finish last.
 	if !in.noDashboards {
@@ -311,24 +305,20 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		// The exports carry the build time.
 		stamp := in.Now.Format(time.RFC3339Nano)
 		for _, f := range []struct {
-			rel  string
-			data func() ([]byte, error)
+			rel   string
+			write func(io.Writer) error
 		}{
-			{"data/actions.json", func() ([]byte, error) { return export.ActionsJSON(in.Now, actions()) }},
-			{"data/actions.csv", func() ([]byte, error) { return export.ActionsCSV(actions()) }},
-			{"data/actions.ics", func() ([]byte, error) {
-				return export.ActionsICS(info.Title, in.Now, in.Config.BaseURL, actions()), nil
+			{"data/actions.json", func(o io.Writer) error { return export.ActionsJSON(o, in.Now, actions()) }},
+			{"data/actions.csv", func(o io.Writer) error { return export.ActionsCSV(o, actions()) }},
+			{"data/actions.ics", func(o io.Writer) error {
+				return export.ActionsICS(o, info.Title, in.Now, in.Config.BaseURL, actions())
 			}},
 		} {
 			g.Go(func() error {
 				if unchanged(f.rel, stamp) {
 					return nil
 				}
-				b, err := f.data()
-				if err != nil {
-					return err
-				}
-				return w.file(f.rel, b)
+				return w.stream(f.rel, f.write)
 			})
 		}
 	}
@@ -538,39 +528,43 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-// ReportsJSON is data/reports.json, with the names DESIGN.md fixes.
-func ReportsJSON(entries []*Entry, in Input) ([]byte, error) {
-	return reportsJSON(entries, in.Now, reportEntry)
+// ReportsJSON writes data/reports.json, with the names DESIGN.md fixes,
+// to w.
+func ReportsJSON(w io.Writer, entries []*Entry, in Input) error {
+	return reportsJSON(w, entries, in.Now, reportEntry)
 }
 
 // reportsJSON is ReportsJSON with each report's entry from part: the file
 // is written as encoding/json would indent it whole, one entry at a
 // time, so that a build can keep the entries of unchanged reports.
-func reportsJSON(entries []*Entry, now time.Time, part func(*Entry) ([]byte, error)) ([]byte, error) {
+func reportsJSON(w io.Writer, entries []*Entry, now time.Time, part func(*Entry) ([]byte, error)) error {
 	gen, err := json.Marshal(jsonTime(now))
 	if err != nil {
-		return nil, fmt.Errorf("data/reports.json: %w", err)
+		return fmt.Errorf("data/reports.json: %w", err)
 	}
-	var buf bytes.Buffer
-	buf.WriteString("{\n \"generated\": ")
-	buf.Write(gen)
-	buf.WriteString(",\n \"reports\": [")
+	b := bufio.NewWriter(w)
+	b.WriteString("{\n \"generated\": ")
+	b.Write(gen)
+	b.WriteString(",\n \"reports\": [")
 	for i, e := range entries {
-		b, err := part(e)
+		p, err := part(e)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if i > 0 {
-			buf.WriteByte(',')
+			b.WriteByte(',')
 		}
-		buf.WriteString("\n  ")
-		buf.Write(b)
+		b.WriteString("\n  ")
+		b.Write(p)
 	}
 	if len(entries) > 0 {
-		buf.WriteString("\n ")
+		b.WriteString("\n ")
 	}
-	buf.WriteString("]\n}\n")
-	return buf.Bytes(), nil
+	b.WriteString("]\n}\n")
+	if err := b.Flush(); err != nil {
+		return fmt.Errorf("write data/reports.json: %w", err)
+	}
+	return nil
 }
 
 // reportEntry is e's entry in data/reports.json, indented as it sits

@@ -15,6 +15,26 @@ import (
 // wants other rows overrides action-table.html and ranges over the rows
 // itself.
 
+// rowChunk is how many rows rowChunks puts in one run.
+const rowChunk = 512
+
+// rowChunks splits a dashboard's rows into runs for actionRows, so that a
+// page of a hundred thousand rows is written a few hundred kilobytes at a
+// time rather than made whole in memory first. No rows are one empty run,
+// which actionRows writes as "No action items."
+func rowChunks(rows []*Item) [][]*Item {
+	if len(rows) == 0 {
+		return [][]*Item{nil}
+	}
+	out := make([][]*Item, 0, (len(rows)+rowChunk-1)/rowChunk)
+	for len(rows) > 0 {
+		n := min(len(rows), rowChunk)
+		out = append(out, rows[:n:n])
+		rows = rows[n:]
+	}
+	return out
+}
+
 // actionRows writes the rows of the dashboards' action table for a page
 // whose way back to the site root is root.
 func actionRows(root string, rows []*Item) template.HTML {

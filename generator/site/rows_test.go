@@ -64,3 +64,30 @@ func TestActionRowsEmpty(t *testing.T) {
 		t.Errorf("empty table: %q", got)
 	}
 }
+
+// TestRowChunks checks that writing a dashboard's rows a run at a time
+// gives the bytes of writing them at once.
+func TestRowChunks(t *testing.T) {
+	r := &report.Report{ID: "INC-1", Started: date(2025, 1, 1)}
+	e := &Entry{Report: r, URL: URL(r.ID)}
+	for _, n := range []int{0, 1, rowChunk - 1, rowChunk, rowChunk + 1, 3*rowChunk + 7} {
+		var items []*Item
+		r.ActionItems = make([]report.ActionItem, n)
+		for i := range r.ActionItems {
+			r.ActionItems[i] = report.ActionItem{Title: "item " + strings.Repeat("x", i%7), Status: "open"}
+			it := newItem(e, &r.ActionItems[i], date(2025, 2, 1))
+			items = append(items, &it)
+		}
+		var got strings.Builder
+		chunks := rowChunks(items)
+		for _, c := range chunks {
+			if len(c) > rowChunk {
+				t.Fatalf("%d rows: a run of %d", n, len(c))
+			}
+			got.WriteString(string(actionRows("../", c)))
+		}
+		if want := string(actionRows("../", items)); got.String() != want {
+			t.Errorf("%d rows in %d runs: rows differ", n, len(chunks))
+		}
+	}
+}

@@ -1,11 +1,13 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,7 +69,11 @@ const (
 // SearchJSON is data/search.json: the search index of entries, which come
 // from Input.Reports, so a public build never indexes an internal report.
 func SearchJSON(entries []*Entry) ([]byte, error) {
-	return searchJSON(entries, nil)
+	var b bytes.Buffer
+	if err := searchJSON(&b, entries, nil); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // searchPart is what one report gives the search index: its document
@@ -134,9 +140,9 @@ func searchEntry(e *Entry) (*searchPart, error) {
 	return &searchPart{Doc: doc, Words: words}, nil
 }
 
-// searchJSON is SearchJSON; part, when not nil, gives each entry's part
-// of the index, else searchEntry works it out.
-func searchJSON(entries []*Entry, part func(*Entry) (*searchPart, error)) ([]byte, error) {
+// searchJSON writes SearchJSON to w; part, when not nil, gives each
+// entry's part of the index, else searchEntry works it out.
+func searchJSON(w io.Writer, entries []*Entry, part func(*Entry) (*searchPart, error)) error {
 	if part == nil {
 		part = searchEntry
 	}
@@ -151,14 +157,14 @@ func searchJSON(entries []*Entry, part func(*Entry) (*searchPart, error)) ([]byt
 	for i, e := range entries {
 		sp, err := part(e)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		docs = append(docs, sp.Doc)
 		for b := sp.Words; len(b) > 0; {
 			f := int8(b[0])
 			n, k := binary.Uvarint(b[1:])
 			if k <= 0 || uint64(len(b)-1-k) < n {
-				return nil, fmt.Errorf("data/search.json: %s: damaged word list", e.Path)
+				return fmt.Errorf("data/search.json: %s: damaged word list", e.Path)
 			}
 			w := b[1+k : 1+k+int(n)]
 			b = b[1+k+int(n):]
@@ -175,8 +181,8 @@ func searchJSON(entries []*Entry, part func(*Entry) (*searchPart, error)) ([]byt
 	}
 	slices.SortFunc(words, compareUTF16)
 
-	var buf bytes.Buffer
-	fmt.Fprintf(&buf, `{"v":%d,"reports":[`, searchVersion)
+	buf := bufio.NewWriter(w)
+	fmt.Fprintf(buf, `{"v":%d,"reports":[`, searchVersion)
 	for i, d := range docs {
 		if i > 0 {
 			buf.WriteByte(',')
@@ -210,12 +216,15 @@ func searchJSON(entries []*Entry, part func(*Entry) (*searchPart, error)) ([]byt
 		buf.WriteByte('\n')
 		b, err := json.Marshal([3]string{w, string(head), string(body)})
 		if err != nil {
-			return nil, fmt.Errorf("data/search.json: %w", err)
+			return fmt.Errorf("data/search.json: %w", err)
 		}
 		buf.Write(b)
 	}
 	buf.WriteString("\n]}\n")
-	return buf.Bytes(), nil
+	if err := buf.Flush(); err != nil {
+		return fmt.Errorf("write data/search.json: %w", err)
+	}
+	return nil
 }
 
 // appendSearchNum appends n in the posting lists' digits.

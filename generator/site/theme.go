@@ -287,8 +287,10 @@ func Funcs(currency string) template.FuncMap {
 			}
 			return fmt.Sprintf("%.0f%%", math.Round(r.Value*100))
 		},
-		// actionRows writes the rows of the dashboards' action table.
+		// actionRows writes the rows of the dashboards' action table;
+		// rowChunks splits them into runs to write one at a time.
 		"actionRows": actionRows,
+		"rowChunks":  rowChunks,
 		// incidentRow renders incident-row.html for an entry; Render
 		// replaces this with a version that shares rows between pages.
 		"incidentRow": func(root string, e *Entry) (template.HTML, error) {
