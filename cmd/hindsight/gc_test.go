@@ -8,11 +8,10 @@ func TestLimitFor(t *testing.T) {
 		live, want uint64
 	}{
 		{0, baseLimit},
-		{300 * mb, baseLimit}, // a 10,000-report build at its largest
-		{384 * mb, baseLimit},
-		{385 * mb, baseLimit + 4*mb},
-		{500 * mb, 1232 * mb},
-		{880 * mb, 2752 * mb}, // a 30,000-report build
+		{290 * mb, baseLimit}, // a 10,000-report build at its largest
+		{baseLimit * 2 / 5, baseLimit},
+		{320 * mb, 800 * mb},
+		{850 * mb, 2125 * mb}, // a 30,000-report build
 	}
 	for _, tc := range tests {
 		if got := limitFor(tc.live); got != tc.want {
