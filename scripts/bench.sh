@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Reproducible build benchmark: makes synthetic repositories with
 # ../shared/bench/mkcorpus.py (1,000, 10,000 and 30,000 reports by
-# default), then times a cold build (no caches, no earlier output), a
+# default), then times cold builds (no caches, no earlier output: COLD
+# of them, 3 by default, each into a folder of its own; the median is
+# given with the range, and the median CPU time, user and system), a
 # second build (whose folder to render into is new: it copies the
 # unchanged report pages from the first), a rebuild with nothing changed,
 # and a rebuild after one new commit, and records peak memory.
@@ -11,6 +13,7 @@
 #   BENCH_DIR=/var/tmp/hb scripts/bench.sh
 #   HUGO=/path/to/hugo scripts/bench.sh   # also time Hugo on the same files
 #   SETTLE=10 scripts/bench.sh       # seconds of idle disk before each build (5)
+#   COLD=5 scripts/bench.sh          # cold builds per size (3)
 #
 # With Hugo (HUGO, else hugo on PATH) it also times a cold Hugo build of
 # the same reports with git info (enableGitInfo), through the smallest
@@ -29,7 +32,7 @@ mkdir -p "$dir"
 bin="${HINDSIGHT_BIN:-$dir/hindsight}"
 [ -n "${HINDSIGHT_BIN:-}" ] || go build -o "$bin" ./cmd/hindsight
 
-# measure CMD...: prints "seconds peak-MB" of one run of CMD.
+# measure CMD...: prints "seconds peak-MB CPU-seconds" of one run of CMD.
 hugo="${HUGO:-$(command -v hugo || true)}"
 if [ -n "$hugo" ]; then
   mkdir -p "$dir/hugo/layouts/_default"
@@ -57,21 +60,21 @@ measure() {
   sync
   sleep "${SETTLE:-5}"
   t=$(mktemp)
-  /usr/bin/time -f '%e %M' -o "$t" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; tail -1 "$t" >&2; }
-  tail -1 "$t" | awk '{printf "%.2f %d\n", $1, $2/1024}'
+  /usr/bin/time -f '%e %M %U %S' -o "$t" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; tail -1 "$t" >&2; }
+  tail -1 "$t" | awk '{printf "%.2f %d %.2f\n", $1, $2/1024, $3 + $4}'
   rm -f "$t"
 }
 
 # Outputs of earlier runs go first: deleting hundreds of megabytes makes
 # the file system busy for a while, which would land on the cold build.
 for n in "${sizes[@]}"; do
-  rm -rf "$dir/cache-$n" "$dir/out-$n" "$dir/.out-$n".* "$dir/hugo-out-$n" "$dir/hugo-cache-$n"
+  rm -rf "$dir/cache-$n" "$dir/out-$n" "$dir/.out-$n".* "$dir/hugo-out-$n" "$dir/hugo-cache-$n" "$dir/cold-$n-"*
 done
 sync
 sleep 5
 
-echo "| reports | commits | cold build | peak MB | second build | rebuild, nothing changed | rebuild after one commit | peak MB | git log -M | Hugo, git info | peak MB | Hugo ÷ cold build |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| reports | commits | cold build, median (range) | CPU | peak MB | second build | rebuild, nothing changed | rebuild after one commit | peak MB | git log -M | Hugo, git info | peak MB | Hugo ÷ cold build |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
   repo="$dir/corpus-$n"
   if [ ! -d "$repo/.git" ]; then
@@ -83,25 +86,34 @@ for n in "${sizes[@]}"; do
   build=("$bin" build --out "$dir/out-$n" --force --now 2026-11-27)
   export XDG_CACHE_HOME="$cache"
   cd "$repo"
-  read -r cold cold_mb < <(measure "${build[@]}")
-  read -r second _ < <(measure "${build[@]}")
-  read -r same _ < <(measure "${build[@]}")
+  read -r cold cold_mb cpu < <(measure "${build[@]}")
+  # More cold builds, each with a cache and an output folder of its own.
+  colds=("$cold") cpus=("$cpu")
+  for k in $(seq 2 "${COLD:-3}"); do
+    read -r c mb cpu < <(measure env XDG_CACHE_HOME="$dir/cold-$n-$k/cache" "$bin" build --out "$dir/cold-$n-$k/out" --force --now 2026-11-27)
+    colds+=("$c") cpus+=("$cpu")
+    cold_mb=$((mb > cold_mb ? mb : cold_mb))
+  done
+  cold=$(printf '%s\n' "${colds[@]}" | sort -n | awk '{v[NR] = $1} END {m = v[int((NR + 1) / 2)]; if (NR > 1) printf "%.2f s (%.2f–%.2f)", m, v[1], v[NR]; else printf "%.2f s", m}')
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{v[NR] = $1} END {printf "%.1f s", v[int((NR + 1) / 2)]}')
+  read -r second _ _ < <(measure "${build[@]}")
+  read -r same _ _ < <(measure "${build[@]}")
   # One new commit: an edit to one report.
   f=$(git ls-files 'docs/incident-reports/*.md' | awk 'NR == 1')
   echo "" >>"$f"
   git -c user.name=Bench -c user.email=bench@example.com commit -qam "bench: one more commit"
-  read -r one one_mb < <(measure "${build[@]}")
+  read -r one one_mb _ < <(measure "${build[@]}")
   git reset -q --hard HEAD~1
-  read -r gitlog _ < <(measure git log -M --name-status -- docs/incident-reports)
+  read -r gitlog _ _ < <(measure git log -M --name-status -- docs/incident-reports)
   hugo_s="" hugo_mb="" ratio=""
   if [ -n "$hugo" ]; then
     sync
-    read -r hugo_s hugo_mb < <(measure "$hugo" --source . --config "$dir/hugo/hugo.toml" --layoutDir "$dir/hugo/layouts" \
+    read -r hugo_s hugo_mb _ < <(measure "$hugo" --source . --config "$dir/hugo/hugo.toml" --layoutDir "$dir/hugo/layouts" \
       --destination "$dir/hugo-out-$n" --cacheDir "$dir/hugo-cache-$n" --quiet)
-    ratio=$(awk -v h="$hugo_s" -v c="$cold" 'BEGIN { printf "%.1f", h / c }')
+    ratio=$(awk -v h="$hugo_s" -v c="${cold%% s*}" 'BEGIN { printf "%.1f", h / c }')
     hugo_s="$hugo_s s"
   fi
   cd - >/dev/null
   unset XDG_CACHE_HOME
-  echo "| $n | $commits | ${cold} s | $cold_mb | ${second} s | ${same} s | ${one} s | $one_mb | ${gitlog} s | $hugo_s | $hugo_mb | $ratio |"
+  echo "| $n | $commits | ${cold} | $cpu | $cold_mb | ${second} s | ${same} s | ${one} s | $one_mb | ${gitlog} s | $hugo_s | $hugo_mb | $ratio |"
 done
