@@ -62,30 +62,43 @@ type jsonAction struct {
 // to w: the object encoding/json would write with a one-space indent,
 // an item at a time, as a large site has a hundred thousand.
 func ActionsJSON(w io.Writer, generated time.Time, as []Action) error {
-	b := bufio.NewWriter(w)
 	gen, _ := json.Marshal(generated.Format(time.RFC3339)) // a string always encodes
+	err := Listing(w, gen, "actions", len(as), func(i int) ([]byte, error) {
+		a := as[i]
+		return json.MarshalIndent(jsonAction{a.ReportID, a.Title, a.Owner, date(a.Due), a.Status, a.Priority, a.Link, a.Overdue, a.URL, date(a.Closed)}, "  ", " ")
+	})
+	if err != nil {
+		return fmt.Errorf("actions.json: %w", err)
+	}
+	return nil
+}
+
+// Listing writes to w the object {"generated": gen, key: [n items]} as
+// encoding/json indents it with one space, an item at a time: item(i)
+// gives the i-th already indented for its place in the list (as
+// json.MarshalIndent with prefix "  " and indent " " does). gen is
+// encoded JSON; key needs no escaping.
+func Listing(w io.Writer, gen []byte, key string, n int, item func(i int) ([]byte, error)) error {
+	b := bufio.NewWriter(w)
 	b.WriteString("{\n \"generated\": ")
 	b.Write(gen)
-	b.WriteString(",\n \"actions\": [")
-	for i, a := range as {
-		item, err := json.MarshalIndent(jsonAction{a.ReportID, a.Title, a.Owner, date(a.Due), a.Status, a.Priority, a.Link, a.Overdue, a.URL, date(a.Closed)}, "  ", " ")
+	b.WriteString(",\n \"" + key + "\": [")
+	for i := range n {
+		p, err := item(i)
 		if err != nil {
-			return fmt.Errorf("actions.json: %w", err)
+			return err
 		}
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteString("\n  ")
-		b.Write(item)
+		b.Write(p)
 	}
-	if len(as) > 0 {
+	if n > 0 {
 		b.WriteString("\n ")
 	}
 	b.WriteString("]\n}\n")
-	if err := b.Flush(); err != nil {
-		return fmt.Errorf("actions.json: %w", err)
-	}
-	return nil
+	return b.Flush()
 }
 
 // ActionsCSV writes data/actions.csv to out: RFC 4180, CRLF line ends, a

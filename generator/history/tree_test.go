@@ -65,6 +65,13 @@ func naiveDiff(a, b map[string]plumbing.Hash) []change {
 // the way a history walk does, newest first, so that every version's
 // entry index is made from the next one's, and checks every diff.
 func TestIndexedDiffs(t *testing.T) {
+	newestFirst := func(n int) []int {
+		var o []int
+		for k := n - 2; k >= 0; k-- {
+			o = append(o, k)
+		}
+		return o
+	}
 	for _, tc := range []struct {
 		name  string
 		order func(n int) []int // pairs to diff: version k against k+1
@@ -72,13 +79,7 @@ func TestIndexedDiffs(t *testing.T) {
 		// it in time, as a pack's deltas rebuild them.
 		ropes bool
 	}{
-		{"newest first", func(n int) []int {
-			var o []int
-			for k := n - 2; k >= 0; k-- {
-				o = append(o, k)
-			}
-			return o
-		}, false},
+		{"newest first", newestFirst, false},
 		{"oldest first", func(n int) []int {
 			var o []int
 			for k := 0; k < n-1; k++ {
@@ -94,13 +95,7 @@ func TestIndexedDiffs(t *testing.T) {
 			rand.New(rand.NewPCG(9, 9)).Shuffle(len(o), func(i, j int) { o[i], o[j] = o[j], o[i] })
 			return o
 		}, false},
-		{"ropes", func(n int) []int {
-			var o []int
-			for k := n - 2; k >= 0; k-- {
-				o = append(o, k)
-			}
-			return o
-		}, true},
+		{"ropes", newestFirst, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := memTrees{memory.NewStorage()}

@@ -4,7 +4,6 @@
 package site
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -542,27 +541,9 @@ func reportsJSON(w io.Writer, entries []*Entry, now time.Time, part func(*Entry)
 	if err != nil {
 		return fmt.Errorf("data/reports.json: %w", err)
 	}
-	b := bufio.NewWriter(w)
-	b.WriteString("{\n \"generated\": ")
-	b.Write(gen)
-	b.WriteString(",\n \"reports\": [")
-	for i, e := range entries {
-		p, err := part(e)
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString("\n  ")
-		b.Write(p)
-	}
-	if len(entries) > 0 {
-		b.WriteString("\n ")
-	}
-	b.WriteString("]\n}\n")
-	if err := b.Flush(); err != nil {
-		return fmt.Errorf("write data/reports.json: %w", err)
+	err = export.Listing(w, gen, "reports", len(entries), func(i int) ([]byte, error) { return part(entries[i]) })
+	if err != nil {
+		return fmt.Errorf("data/reports.json: %w", err)
 	}
 	return nil
 }
@@ -572,7 +553,7 @@ func reportsJSON(w io.Writer, entries []*Entry, now time.Time, part func(*Entry)
 func reportEntry(e *Entry) ([]byte, error) {
 	b, err := json.MarshalIndent(newJSONReport(e), "  ", " ")
 	if err != nil {
-		return nil, fmt.Errorf("data/reports.json: %s: %w", e.Path, err)
+		return nil, fmt.Errorf("%s: %w", e.Path, err)
 	}
 	return b, nil
 }
