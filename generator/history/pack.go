@@ -278,8 +278,10 @@ type deltaOf struct {
 }
 
 // patchDelta applies a git delta to base. The result is a rope (see
-// content) when ropeFrom is positive and it has at least ropeFrom bytes,
-// and is otherwise flat, in a slice from alloc.
+// content) when ropeFrom is positive and it has at least ropeFrom bytes
+// and half as many as base (a rope keeps its base in memory, and the
+// cache counts only the rope's own size), and is otherwise flat, in a
+// slice from alloc.
 func patchDelta(base content, delta []byte, alloc func(int) []byte, ropeFrom int) (content, deltaOf, error) {
 	var ends deltaOf
 	baseLen := base.len()
@@ -293,7 +295,7 @@ func patchDelta(base content, delta []byte, alloc func(int) []byte, ropeFrom int
 	}
 	var out []byte
 	var rb *ropeBuilder
-	if ropeFrom > 0 && dstSize >= uint64(ropeFrom) {
+	if ropeFrom > 0 && dstSize >= uint64(ropeFrom) && dstSize >= uint64(baseLen/2) {
 		rb = &ropeBuilder{}
 	} else {
 		out = alloc(int(dstSize))

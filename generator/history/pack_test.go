@@ -95,8 +95,12 @@ func patchAll(t testing.TB, base, delta []byte, rng *rand.Rand) ([]byte, deltaOf
 			if got.len() != want.len() || !bytes.Equal(got.bytes(), want.flat) {
 				t.Fatalf("rope from %d: got %q, want %q", from, got.bytes(), want.flat)
 			}
-			if from > 0 && want.len() > 0 && got.rope == nil && len(want.flat) < maxPieces {
+			asked := from > 0 && want.len() > 0 && want.len() >= len(base)/2
+			if asked && got.rope == nil && len(want.flat) < maxPieces {
 				t.Fatalf("flat result of %d bytes when a rope was asked for", want.len())
+			}
+			if !asked && got.rope != nil {
+				t.Fatalf("a rope of %d bytes from a base of %d when none was asked for", want.len(), len(base))
 			}
 			if ends != wantEnds {
 				t.Fatalf("rope from %d: ends %+v, want %+v", from, ends, wantEnds)
