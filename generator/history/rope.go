@@ -117,7 +117,7 @@ func (c content) window(pos, n int, buf *[]byte) []byte {
 	return w
 }
 
-// indexByte returns the offset of the first c at or after pos, or -1.
+// indexByte returns the offset of the first b at or after pos, or -1.
 func (c content) indexByte(pos int, b byte) int {
 	for pos < c.len() {
 		ch := c.chunk(pos)
