@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/gob"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -110,7 +111,24 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	if len(states) > known {
+	// Versions no report's history holds any more (a report deleted, its
+	// history rewritten, or its last item reopened) are dropped when the
+	// cache is written, and make it be written once they are a quarter
+	// of it, so that it does not grow for ever.
+	used := make(map[string]bool, len(states))
+	for _, j := range jobs {
+		for _, b := range j.blobs {
+			used[b] = true
+		}
+	}
+	stale := 0
+	for b := range states {
+		if !used[b] {
+			stale++
+		}
+	}
+	if len(states) > known || stale > len(states)/4 {
+		maps.DeleteFunc(states, func(b string, _ []report.ActionState) bool { return !used[b] })
 		saveStates(cacheDir, states)
 	}
 

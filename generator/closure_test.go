@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hindsight-docs/hindsight/generator/config"
+	"github.com/hindsight-docs/hindsight/generator/report"
 )
 
 // TestCloseDates commits a report three times and checks when each
@@ -73,5 +74,25 @@ func TestCloseDates(t *testing.T) {
 				t.Errorf("no cache: %v", err)
 			}
 		})
+	}
+
+	// Versions no history holds any more leave the cache once they are
+	// a quarter of it.
+	states := loadStates(cache)
+	kept := len(states)
+	for _, b := range []string{"0123", "4567", "89ab"} {
+		states[b] = []report.ActionState{{Title: "gone", Status: "done"}}
+	}
+	saveStates(cache, states)
+	s, err := config.Load(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(context.Background(), Config{Site: s, CacheDir: cache, Now: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	states = loadStates(cache)
+	if len(states) != kept || states["0123"] != nil {
+		t.Errorf("cache of %d versions after the build, want the %d it needs", len(states), kept)
 	}
 }
