@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -50,5 +51,39 @@ func TestParseCacheRoundTrip(t *testing.T) {
 				t.Errorf("round trip changed the report (-parsed +cached):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestPrunePageFiles keeps the page records being written and those of
+// output folders built lately, and removes the rest.
+func TestPrunePageFiles(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	files := []struct {
+		name string
+		age  time.Duration
+		kept bool
+	}{
+		{"pages-aaaa.v1.gob", 400 * 24 * time.Hour, true}, // the one this build wrote
+		{"pages-bbbb.v1.gob", 29 * 24 * time.Hour, true},
+		{"pages-cccc.v1.gob", 31 * 24 * time.Hour, false},
+		{"pages-dddd.v0.gob", 90 * 24 * time.Hour, false}, // an older version's
+		{"history.gob", 400 * 24 * time.Hour, true},       // not page records
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, now.Add(-f.age), now.Add(-f.age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prunePageFiles(filepath.Join(dir, files[0].name), now)
+	for _, f := range files {
+		_, err := os.Stat(filepath.Join(dir, f.name))
+		if kept := err == nil; kept != f.kept {
+			t.Errorf("%s: kept %v, want %v", f.name, kept, f.kept)
+		}
 	}
 }

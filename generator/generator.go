@@ -464,6 +464,27 @@ func (c *Config) pageFile() string {
 	return filepath.Join(dir, "pages-"+hex.EncodeToString(sum[:8])+".v1.gob")
 }
 
+// pageFileAge is how long the page records of an output folder no build
+// writes to are kept.
+const pageFileAge = 30 * 24 * time.Hour
+
+// prunePageFiles removes, beside keep, the page records of output folders
+// (and of other hindsight versions) that no build has written for
+// pageFileAge: every output folder ever built has a file, and a folder
+// built once, say with --out for a look, would otherwise keep its file
+// for ever. A folder built again after that renders all its pages once.
+func prunePageFiles(keep string, now time.Time) {
+	old, _ := filepath.Glob(filepath.Join(filepath.Dir(keep), "pages-*.gob"))
+	for _, f := range old {
+		if f == keep {
+			continue
+		}
+		if st, err := os.Lstat(f); err == nil && st.Mode().IsRegular() && now.Sub(st.ModTime()) > pageFileAge {
+			os.Remove(f)
+		}
+	}
+}
+
 // ForgetPages deletes the page cache's records of cfg's output folder,
 // for an output folder that goes away with its user (serve's).
 func ForgetPages(cfg Config) {
@@ -620,6 +641,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		// Only a published site's records are saved: a later build
 		// trusts them for the folders this one leaves.
 		_ = in.Pages.Save(pageFile)
+		prunePageFiles(pageFile, time.Now())
 	}
 	phase("publish", t)
 	diags := append([]report.Diagnostic(nil), set.Errors...)
