@@ -70,6 +70,7 @@ type store struct {
 	depth int // nesting of reads through bases in other packs
 	// indexes holds the entry indexes of the large trees diffed last.
 	indexes map[plumbing.Hash]entryIndex
+	dirs    map[dirKey]plumbing.Hash // treeAt's last answers
 	// In a recycling store, objects the cache lets go are kept in retired
 	// until the owner says no slice it was given is in use (release),
 	// and are then used again for objects of about their size. A cold

@@ -124,8 +124,38 @@ func lookup(tree content, name string) (treeEntry, bool, error) {
 }
 
 // treeAt returns the id of the tree at dir ("" = root itself) below root,
-// or the zero id when there is no such directory.
+// or the zero id when there is no such directory. The answer is
+// remembered: a walk asks it for each commit twice, as the commit and as
+// its child's parent.
 func (s *store) treeAt(root plumbing.Hash, dir string) (plumbing.Hash, error) {
+	if dir == "" || root.IsZero() {
+		return root, nil
+	}
+	k := dirKey{root, dir}
+	if h, ok := s.dirs[k]; ok {
+		return h, nil
+	}
+	h, err := s.findDir(root, dir)
+	if err == nil {
+		if s.dirs == nil || len(s.dirs) >= maxDirs {
+			s.dirs = make(map[dirKey]plumbing.Hash)
+		}
+		s.dirs[k] = h
+	}
+	return h, err
+}
+
+// dirKey is a question treeAt answered.
+type dirKey struct {
+	root plumbing.Hash
+	dir  string
+}
+
+// maxDirs bounds the answers a store remembers; a walk needs the last.
+const maxDirs = 4096
+
+// findDir is treeAt without remembering.
+func (s *store) findDir(root plumbing.Hash, dir string) (plumbing.Hash, error) {
 	cur := root
 	for dir != "" && !cur.IsZero() {
 		name, rest, _ := strings.Cut(dir, "/")
