@@ -14,6 +14,13 @@
 #   HUGO=/path/to/hugo scripts/bench.sh   # also time Hugo on the same files
 #   SETTLE=10 scripts/bench.sh       # seconds of idle disk before each build (5)
 #   COLD=5 scripts/bench.sh          # cold builds per size (3)
+#   GROWTH=5 scripts/bench.sh        # also 5 rounds of cold builds, sizes interleaved
+#
+# GROWTH=R adds R rounds after the table, each a cold build of every size
+# in turn, and a second table of how cost grows with the reports: the
+# median and range of each round's ratios, so that the machine's drift,
+# which is large over the minutes between sizes, lands on all sizes of a
+# round alike.
 #
 # With Hugo (HUGO, else hugo on PATH) it also times a cold Hugo build of
 # the same reports with git info (enableGitInfo), through the smallest
@@ -68,7 +75,7 @@ measure() {
 # Outputs of earlier runs go first: deleting hundreds of megabytes makes
 # the file system busy for a while, which would land on the cold build.
 for n in "${sizes[@]}"; do
-  rm -rf "$dir/cache-$n" "$dir/out-$n" "$dir/.out-$n".* "$dir/hugo-out-$n" "$dir/hugo-cache-$n" "$dir/cold-$n-"*
+  rm -rf "$dir/cache-$n" "$dir/out-$n" "$dir/.out-$n".* "$dir/hugo-out-$n" "$dir/hugo-cache-$n" "$dir/cold-$n-"* "$dir/growth-$n-"*
 done
 sync
 sleep 5
@@ -116,4 +123,47 @@ for n in "${sizes[@]}"; do
   cd - >/dev/null
   unset XDG_CACHE_HOME
   echo "| $n | $commits | ${cold} | $cpu | $cold_mb | ${second} s | ${same} s | ${one} s | $one_mb | ${gitlog} s | $hugo_s | $hugo_mb | $ratio |"
+done
+
+rounds="${GROWTH:-0}"
+[ "$rounds" -gt 0 ] || exit 0
+declare -A gwall gcpu
+for r in $(seq 1 "$rounds"); do
+  for n in "${sizes[@]}"; do
+    g="$dir/growth-$n-$r"
+    cd "$dir/corpus-$n"
+    read -r s _ c < <(measure env XDG_CACHE_HOME="$g/cache" "$bin" build --out "$g/out" --force --now 2026-11-27)
+    cd - >/dev/null
+    gwall[$n,$r]=$s gcpu[$n,$r]=$c
+  done
+done
+# spread prints the median and range of its arguments.
+spread() { printf '%s\n' "$@" | sort -g | awk -v u="$unit" '{v[NR] = $1} END {printf "%.2f%s (%.2f–%.2f)", v[int((NR + 1) / 2)], u, v[1], v[NR]}'; }
+echo
+echo "| reports | cold build, median (range) | CPU | ms per report | ÷ ${sizes[0]} reports | CPU ÷ ${sizes[0]} reports | ÷ previous size | CPU ÷ previous size |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+prev=""
+for n in "${sizes[@]}"; do
+  ws=() cs=() ms=() rw=() rc=() pw=() pc=()
+  for r in $(seq 1 "$rounds"); do
+    ws+=("${gwall[$n,$r]}") cs+=("${gcpu[$n,$r]}")
+    ms+=("$(awk -v s="${gwall[$n,$r]}" -v n="$n" 'BEGIN {print s * 1000 / n}')")
+    rw+=("$(awk -v a="${gwall[$n,$r]}" -v b="${gwall[${sizes[0]},$r]}" 'BEGIN {print a / b}')")
+    rc+=("$(awk -v a="${gcpu[$n,$r]}" -v b="${gcpu[${sizes[0]},$r]}" 'BEGIN {print a / b}')")
+    if [ -n "$prev" ]; then
+      pw+=("$(awk -v a="${gwall[$n,$r]}" -v b="${gwall[$prev,$r]}" 'BEGIN {print a / b}')")
+      pc+=("$(awk -v a="${gcpu[$n,$r]}" -v b="${gcpu[$prev,$r]}" 'BEGIN {print a / b}')")
+    fi
+  done
+  unit=" s"
+  row="| $n | $(spread "${ws[@]}") | $(spread "${cs[@]}")"
+  unit=""
+  row+=" | $(spread "${ms[@]}") | $(spread "${rw[@]}") | $(spread "${rc[@]}")"
+  if [ -n "$prev" ]; then
+    row+=" | $(spread "${pw[@]}") | $(spread "${pc[@]}") |"
+  else
+    row+=" | | |"
+  fi
+  echo "$row"
+  prev=$n
 done
