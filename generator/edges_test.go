@@ -347,3 +347,46 @@ func TestFailedBuildLeavesNoEmptyFolders(t *testing.T) {
 		t.Error("the removed report's folder is published")
 	}
 }
+
+// A build into a new folder takes the unchanged pages from the published
+// site as hard links. The build after it renders into the folder that
+// was published before, whose files then share their data with the site
+// being served: an edited page there must get a file of its own, or the
+// edit would reach the served site before the swap.
+func TestLinkedPagesLeavePublishedAlone(t *testing.T) {
+	root := fixture(t)
+	reports := filepath.Join(root, "docs/incident-reports/2025")
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true) // renders into a new folder
+	page := filepath.Join(out, "incidents/INC-2025-10-08-001/index.html")
+	st, err := os.Stat(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := nameCount(st); n != 0 && n < 2 {
+		t.Errorf("an unchanged page has %d names, want it linked from the published site", n)
+	}
+	before, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(reports, "INC-2025-10-08-001-booking-outage.md")
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, bytes.Replace(b, []byte("title: "), []byte("title: Edited "), 1), 0o644)
+	edgeBuild(t, root, cache, out, true) // renders into the first build's folder
+	matchesFresh(t, root, out)
+	// The site published during that build is now the folder kept
+	// beside out: its page must be as it was.
+	parent, base := filepath.Split(out)
+	kept, err := os.ReadFile(filepath.Join(parent, "."+base+".next", "incidents/INC-2025-10-08-001/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(kept, before) {
+		t.Error("the build wrote into the page of the site it replaced")
+	}
+	if now, _ := os.ReadFile(page); !bytes.Contains(now, []byte("Edited ")) {
+		t.Error("the edit is not on the published page")
+	}
+}

@@ -184,9 +184,54 @@ func create(dst string) (*out, error) {
 	}
 	o := &out{f: f}
 	if st, err := f.Stat(); err == nil {
+		if links(st) > 1 {
+			// A name of a file the published site has too (see
+			// writer.link): writing it in place would change the site
+			// being served, so it gets a file of its own.
+			f.Close()
+			if err := os.Remove(dst); err != nil {
+				return nil, err
+			}
+			f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if err != nil {
+				return nil, err
+			}
+			return &out{f: f}, nil
+		}
 		o.old = st.Size()
 	}
 	return o, nil
+}
+
+// link puts the published site's file src at rel: a second name for the
+// same file where the system has hard links, which costs no copy, else
+// a copy. Every write goes through create, which never writes into a
+// file with two names, so the published site stays as it is.
+func (w *writer) link(src, rel string) error {
+	if hardLinks {
+		dst, err := w.target(rel)
+		if err != nil {
+			return err
+		}
+		if err := w.mkdir(filepath.Dir(dst)); err != nil {
+			return fmt.Errorf("write %s: %w", rel, err)
+		}
+		err = os.Link(src, dst)
+		if errors.Is(err, fs.ErrExist) && os.Remove(dst) == nil {
+			err = os.Link(src, dst)
+		}
+		if err == nil {
+			w.done(w.rel(dst))
+			return nil
+		}
+		// No hard links on this file system, or a folder in the way:
+		// a copy, as below, handles both.
+	}
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return w.file(rel, b)
 }
 
 func (o *out) Write(b []byte) (int, error) {

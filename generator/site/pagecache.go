@@ -487,7 +487,7 @@ func (c *PageCache) reuse(w *writer, l *linker, e *Entry, key [32]byte, diag fun
 		}
 		files = append(files, path.Join(e.URL, cp.Dst))
 	}
-	switch c.place(w, files, old.Since) {
+	switch c.place(w, files, old.Since, true) {
 	case kept:
 		c.kept.Add(1)
 	case copied:
@@ -511,10 +511,14 @@ const (
 	copied
 )
 
-// place keeps files in the folder rendered into, or copies them from
-// the published site, when one of them holds them as a build wrote them
-// from inputs unchanged since build since.
-func (c *PageCache) place(w *writer, files []string, since int) placed {
+// place keeps files in the folder rendered into, or takes them from the
+// published site, when one of them holds them as a build wrote them from
+// inputs unchanged since build since. Taken with link, they are hard
+// links to the published files: right for report pages, which few
+// builds write again, and not for the lists and dashboards, which many
+// do: a file with two names is written as a new file (see create),
+// which costs more than writing over one.
+func (c *PageCache) place(w *writer, files []string, since int, link bool) placed {
 	// A folder holds the files as recorded when the build that wrote it
 	// lies between the first with these inputs and the last recorded.
 	holds := func(s *Site) bool {
@@ -541,7 +545,14 @@ func (c *PageCache) place(w *writer, files []string, since int) placed {
 		return kept
 	case holds(c.Published):
 		for _, f := range files {
-			b, err := os.ReadFile(filepath.Join(c.Published.Dir, filepath.FromSlash(f)))
+			src := filepath.Join(c.Published.Dir, filepath.FromSlash(f))
+			if link {
+				if err := w.link(src, f); err != nil {
+					return missing
+				}
+				continue
+			}
+			b, err := os.ReadFile(src)
 			if err != nil {
 				return missing
 			}
@@ -563,7 +574,7 @@ func (c *PageCache) reuseFile(w *writer, rel string, key [32]byte) bool {
 		return false
 	}
 	old := c.old[rel]
-	if old != nil && old.Key == key && c.place(w, []string{rel}, old.Since) != missing {
+	if old != nil && old.Key == key && c.place(w, []string{rel}, old.Since, false) != missing {
 		c.store(rel, old)
 		return true
 	}

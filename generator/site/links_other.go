@@ -1,0 +1,11 @@
+//go:build !unix
+
+package site
+
+import "io/fs"
+
+// hardLinks is false where a file's count of names is not known: a
+// link could then be written through (see create).
+const hardLinks = false
+
+func links(fs.FileInfo) uint64 { return 1 }
