@@ -9,3 +9,5 @@ import "io/fs"
 const hardLinks = false
 
 func links(fs.FileInfo) uint64 { return 1 }
+
+const noFollow = 0

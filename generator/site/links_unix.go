@@ -18,3 +18,6 @@ func links(fi fs.FileInfo) uint64 {
 	}
 	return 1
 }
+
+// noFollow makes create refuse to open a symbolic link.
+const noFollow = syscall.O_NOFOLLOW

@@ -25,6 +25,8 @@ type writer struct {
 
 	mu      sync.Mutex
 	written map[string]bool // every file of the site, as slash paths
+
+	noLinks atomic.Bool // the file system does not count hard links
 }
 
 // done records rel as a file of the site this build makes.
@@ -170,37 +172,42 @@ type out struct {
 }
 
 func create(dst string) (*out, error) {
-	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE, 0o644)
-	if errors.Is(err, syscall.EISDIR) {
+	// Without following a symbolic link: whatever put one in the
+	// folder, the build writes a file of its own there, never through
+	// the link to somewhere else.
+	const flags = os.O_WRONLY | os.O_CREATE | noFollow
+	f, err := os.OpenFile(dst, flags, 0o644)
+	if errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ELOOP) {
 		// An earlier build had a folder here (a folder of attachments
-		// that is now a file).
+		// that is now a file), or something put a link here.
 		if err := os.RemoveAll(dst); err != nil {
 			return nil, err
 		}
-		f, err = os.OpenFile(dst, os.O_WRONLY|os.O_CREATE, 0o644)
+		f, err = os.OpenFile(dst, flags, 0o644)
 	}
 	if err != nil {
 		return nil, err
 	}
-	o := &out{f: f}
-	if st, err := f.Stat(); err == nil {
-		if links(st) > 1 {
-			// A name of a file the published site has too (see
-			// writer.link): writing it in place would change the site
-			// being served, so it gets a file of its own.
-			f.Close()
-			if err := os.Remove(dst); err != nil {
-				return nil, err
-			}
-			f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-			if err != nil {
-				return nil, err
-			}
-			return &out{f: f}, nil
-		}
-		o.old = st.Size()
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
 	}
-	return o, nil
+	if links(st) > 1 {
+		// A name of a file the published site has too (see
+		// writer.link): writing it in place would change the site
+		// being served, so it gets a file of its own.
+		f.Close()
+		if err := os.Remove(dst); err != nil {
+			return nil, err
+		}
+		f, err := os.OpenFile(dst, flags|os.O_EXCL, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		return &out{f: f}, nil
+	}
+	return &out{f: f, old: st.Size()}, nil
 }
 
 // link puts the published site's file src at rel: a second name for the
@@ -208,7 +215,7 @@ func create(dst string) (*out, error) {
 // a copy. Every write goes through create, which never writes into a
 // file with two names, so the published site stays as it is.
 func (w *writer) link(src, rel string) error {
-	if hardLinks {
+	if hardLinks && !w.noLinks.Load() {
 		dst, err := w.target(rel)
 		if err != nil {
 			return err
@@ -221,8 +228,17 @@ func (w *writer) link(src, rel string) error {
 			err = os.Link(src, dst)
 		}
 		if err == nil {
-			w.done(w.rel(dst))
-			return nil
+			// create relies on the count of names: a file system that
+			// makes links but does not count them (sshfs says 1) gets
+			// copies.
+			if st, err := os.Lstat(dst); err == nil && links(st) > 1 {
+				w.done(w.rel(dst))
+				return nil
+			}
+			w.noLinks.Store(true)
+			if err := os.Remove(dst); err != nil {
+				return fmt.Errorf("write %s: %w", rel, err)
+			}
 		}
 		// No hard links on this file system, or a folder in the way:
 		// a copy, as below, handles both.

@@ -532,18 +532,24 @@ func (c *PageCache) place(w *writer, files []string, since int, link bool) place
 		}
 		return true
 	}
-	switch {
-	case holds(c.Staged):
+	// A file is as that build left it while it is a regular file not
+	// changed since the folder's manifest was written.
+	unchanged := func(s *Site) bool {
 		for _, f := range files {
-			if _, err := os.Lstat(filepath.Join(c.Staged.Dir, filepath.FromSlash(f))); err != nil {
-				return missing
+			st, err := os.Lstat(filepath.Join(s.Dir, filepath.FromSlash(f)))
+			if err != nil || !st.Mode().IsRegular() || st.ModTime().After(s.Written) {
+				return false
 			}
 		}
+		return true
+	}
+	switch {
+	case holds(c.Staged) && unchanged(c.Staged):
 		for _, f := range files {
 			w.done(f)
 		}
 		return kept
-	case holds(c.Published):
+	case holds(c.Published) && unchanged(c.Published):
 		for _, f := range files {
 			src := filepath.Join(c.Published.Dir, filepath.FromSlash(f))
 			if link {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Manifest is the file in the output folder that lists every file the
@@ -144,16 +145,28 @@ type Site struct {
 	Dir   string
 	Build int // 0 when unknown
 	Files map[string]bool
+	// Written is when the manifest was written. A file changed after
+	// it is not as the build wrote it, whatever changed it: say, an
+	// older hindsight writing into a file that is linked into this
+	// site (see writer.link), or a tool run over the site.
+	Written time.Time
 }
 
 // ReadSite reads what the manifest of the site in dir says of it; a
 // folder without one holds no known files.
 func ReadSite(dir string) *Site {
-	build, files, _, err := manifest(filepath.Join(dir, Manifest))
+	p := filepath.Join(dir, Manifest)
+	build, files, _, err := manifest(p)
 	if err != nil {
 		build, files = 0, map[string]bool{}
 	}
-	return &Site{Dir: dir, Build: build, Files: files}
+	site := &Site{Dir: dir, Build: build, Files: files}
+	if st, err := os.Stat(p); err == nil {
+		site.Written = st.ModTime()
+	} else {
+		site.Build, site.Files = 0, map[string]bool{}
+	}
+	return site
 }
 
 func split(out string) (parent, base string) {
@@ -186,7 +199,7 @@ func Lock(out string) (unlock func(), err error) {
 
 // Stage returns the folder a build renders into, beside out so that the
 // final swap is a rename on one file system. It reuses the site before
-// the previous one, which Publish keeps as .<out>.next: on many file
+// the previous one, which Publish keeps as .<out>.prev: on many file
 // systems creating files and folders costs ten times more than
 // overwriting them, and a page that has not changed since need not be
 // written at all. The result tells which of that site's files are still
@@ -221,14 +234,24 @@ func stage(out string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("output folder: %w", err)
 	}
-	next := filepath.Join(parent, "."+base+".next")
+	next := filepath.Join(parent, "."+base+".prev")
+	// Earlier versions kept it as .<out>.next and render into it in
+	// place: as that folder may share files with the site now (see
+	// writer.link), they must not find one to render into, and this
+	// version does not trust theirs.
+	legacy := filepath.Join(parent, "."+base+".next")
 	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
 		// Where there is no atomic swap, a build killed between Publish's
-		// two renames leaves the last good site as .next alone: it is
+		// two renames leaves the last good site as .prev alone: it is
 		// the site again.
-		if _, err := os.Stat(filepath.Join(next, Manifest)); err == nil {
-			_ = os.Rename(next, out)
+		for _, kept := range []string{next, legacy} {
+			if _, err := os.Stat(filepath.Join(kept, Manifest)); err == nil && os.Rename(kept, out) == nil {
+				break
+			}
 		}
+	}
+	if st, err := os.Lstat(legacy); err == nil && st.IsDir() {
+		os.RemoveAll(legacy)
 	}
 	if st, err := os.Lstat(next); err == nil && st.IsDir() {
 		// Claimed by renaming, so two builds never share it.
@@ -250,7 +273,7 @@ func stage(out string) (string, error) {
 // reuse by the next one.
 func Discard(tmp, out string) {
 	parent, base := split(out)
-	next := filepath.Join(parent, "."+base+".next")
+	next := filepath.Join(parent, "."+base+".prev")
 	if _, err := os.Lstat(next); err == nil || os.Rename(tmp, next) != nil {
 		os.RemoveAll(tmp)
 	}
@@ -296,7 +319,7 @@ func Publish(tmp, out string, build int, written map[string]bool) error {
 		return fmt.Errorf("publish: %w", err)
 	}
 	parent, base := split(out)
-	next := filepath.Join(parent, "."+base+".next")
+	next := filepath.Join(parent, "."+base+".prev")
 	if _, err := os.Lstat(out); err != nil {
 		if err := os.Rename(tmp, out); err != nil {
 			return fmt.Errorf("publish: %w", err)
