@@ -498,3 +498,41 @@ func TestLegacyKeptFolderRemoved(t *testing.T) {
 	}
 	matchesFresh(t, root, out)
 }
+
+// A site folder that is not the one a build published, even with a
+// manifest like it (say, checked out of a repository that holds a folder
+// of that name), is not trusted for its files.
+func TestForgedKeptFolder(t *testing.T) {
+	root := fixture(t)
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true)
+	parent, base := filepath.Split(out)
+	prev := filepath.Join(parent, "."+base+".prev")
+	forged := filepath.Join(t.TempDir(), "forged")
+	if err := os.CopyFS(forged, os.DirFS(prev)); err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(forged, "incidents/INC-2025-10-08-001/index.html")
+	if err := os.WriteFile(page, []byte("<script>forged</script>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The manifest last, as a checkout might write it: no file is newer.
+	manifest := filepath.Join(forged, ".hindsight-manifest")
+	b, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(manifest)
+	if err := os.WriteFile(manifest, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(prev); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(forged, prev); err != nil {
+		t.Skip("cannot move folders between these temporary folders:", err)
+	}
+	edgeBuild(t, root, cache, out, true)
+	matchesFresh(t, root, out)
+}

@@ -640,7 +640,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if pageFile != "" {
 		// Only a published site's records are saved: a later build
 		// trusts them for the folders this one leaves.
-		_ = in.Pages.Save(pageFile)
+		_ = in.Pages.Save(pageFile, out)
 		prunePageFiles(pageFile, time.Now())
 	}
 	phase("publish", t)

@@ -47,6 +47,9 @@ type PageCache struct {
 
 	last int // the build the records are from
 	old  map[string]*pageRecord
+	// folders are the manifests the last builds published (see
+	// pageFile.Folders).
+	folders map[int]int64
 
 	mu   sync.Mutex
 	next map[string]*pageRecord
@@ -96,9 +99,15 @@ type pageFile struct {
 	Version int
 	Last    int
 	Pages   map[string]*pageRecord
+	// Folders holds, for the last two builds, the modification time of
+	// the manifest each published (Unix nanoseconds). A folder is
+	// trusted only while its manifest is that file: one made any other
+	// way, say checked out of a repository that holds a folder of that
+	// name, tells nothing of what its files hold.
+	Folders map[int]int64
 }
 
-const pageCacheVersion = 1
+const pageCacheVersion = 2
 
 // partsFile is one shard of the reports' parts; Program keys it.
 type partsFile struct {
@@ -130,7 +139,7 @@ func LoadPageCache(file, parts, program string, staged, published *Site) *PageCa
 		var pf pageFile
 		if f, err := os.Open(file); err == nil {
 			if gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&pf) == nil && pf.Version == pageCacheVersion {
-				c.last, c.old = pf.Last, pf.Pages
+				c.last, c.old, c.folders = pf.Last, pf.Pages, pf.Folders
 			}
 			f.Close()
 		}
@@ -162,16 +171,25 @@ func LoadPageCache(file, parts, program string, staged, published *Site) *PageCa
 }
 
 // Save writes this build's records atomically; call it once the site is
-// published. The shards of parts that changed are written too.
-func (c *PageCache) Save(file string) error {
+// published in out. The shards of parts that changed are written too.
+func (c *PageCache) Save(file, out string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var wg sync.WaitGroup
 	if c.parts != "" {
 		c.saveParts(&wg)
 	}
+	// This build's folder, and the one it replaced, which the next
+	// build renders into.
+	folders := map[int]int64{}
+	if t, ok := c.folders[c.last]; ok {
+		folders[c.last] = t
+	}
+	if st, err := os.Stat(filepath.Join(out, Manifest)); err == nil {
+		folders[c.Build] = st.ModTime().UnixNano()
+	}
 	err := replace.File(file, func(w io.Writer) error {
-		return gob.NewEncoder(w).Encode(pageFile{Version: pageCacheVersion, Last: c.Build, Pages: c.next})
+		return gob.NewEncoder(w).Encode(pageFile{Version: pageCacheVersion, Last: c.Build, Pages: c.next, Folders: folders})
 	})
 	wg.Wait()
 	return err
@@ -522,7 +540,7 @@ func (c *PageCache) place(w *writer, files []string, since int, link bool) place
 	// A folder holds the files as recorded when the build that wrote it
 	// lies between the first with these inputs and the last recorded.
 	holds := func(s *Site) bool {
-		if s == nil || s.Build < since || s.Build > c.last {
+		if s == nil || s.Build < since || s.Build > c.last || !c.known(s) {
 			return false
 		}
 		for _, f := range files {
@@ -621,4 +639,11 @@ func (c *PageCache) reused() (kept, copied int) {
 		return 0, 0
 	}
 	return int(c.kept.Load()), int(c.copied.Load())
+}
+
+// known says whether s is the folder a recorded build published, with
+// the manifest that build wrote (see pageFile.Folders).
+func (c *PageCache) known(s *Site) bool {
+	t, ok := c.folders[s.Build]
+	return ok && !s.Written.IsZero() && s.Written.UnixNano() == t
 }
