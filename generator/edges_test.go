@@ -536,3 +536,27 @@ func TestForgedKeptFolder(t *testing.T) {
 	edgeBuild(t, root, cache, out, true)
 	matchesFresh(t, root, out)
 }
+
+// A link to a folder elsewhere, where a folder of pages goes in the
+// folder a build renders into, is replaced by a folder: no page is
+// written through it.
+func TestFolderLinkInStagedFolder(t *testing.T) {
+	root := fixture(t)
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true)
+	outside := t.TempDir()
+	parent, base := filepath.Split(out)
+	incidents := filepath.Join(parent, "."+base+".prev", "incidents")
+	if err := os.RemoveAll(incidents); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, incidents); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	edgeBuild(t, root, cache, out, true)
+	matchesFresh(t, root, out)
+	if ents, _ := os.ReadDir(outside); len(ents) > 0 {
+		t.Errorf("the build wrote %d entries through a link, out of the output folder", len(ents))
+	}
+}

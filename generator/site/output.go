@@ -19,8 +19,8 @@ import (
 type writer struct {
 	dir   string
 	pages atomic.Int64
-	// dirs are the folders known to exist: a report page's folder is
-	// made with one system call, not MkdirAll's stat of every parent.
+	// dirs are the folders known to exist, and to be folders, not
+	// links: each is looked at once in a build.
 	dirs sync.Map
 
 	mu      sync.Mutex
@@ -48,8 +48,19 @@ func (w *writer) files() map[string]bool {
 
 // mkdir makes sure the folder dir (absolute, inside w.dir) exists.
 func (w *writer) mkdir(dir string) error {
+	if dir == w.dir {
+		return nil
+	}
 	if _, ok := w.dirs.Load(dir); ok {
 		return nil
+	}
+	if len(dir) <= len(w.dir) || !strings.HasPrefix(dir, w.dir) || dir[len(w.dir)] != filepath.Separator {
+		return fmt.Errorf("folder %s is not in the output folder", dir)
+	}
+	// The parent first: a look at dir goes through its parents, and
+	// none of them may be a link that leads out of the folder.
+	if err := w.mkdir(filepath.Dir(dir)); err != nil {
+		return err
 	}
 	// Mostly the folder is there from an earlier build; a look costs
 	// less than a mkdir, which locks the parent folder.
@@ -58,17 +69,11 @@ func (w *writer) mkdir(dir string) error {
 		return nil
 	} else if err == nil {
 		// An earlier build had a file here (an attachment that is now a
-		// folder): the folder rendered into is hindsight's own.
-		if err := os.Remove(dir); err != nil {
+		// folder), or something put a link here: the folder rendered
+		// into is hindsight's own, and nothing is written through a link.
+		if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
-	}
-	parent := filepath.Dir(dir)
-	if _, ok := w.dirs.Load(parent); !ok && parent != w.dir {
-		if err := os.MkdirAll(parent, 0o755); err != nil {
-			return err
-		}
-		w.dirs.Store(parent, true)
 	}
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
