@@ -560,3 +560,61 @@ func TestFolderLinkInStagedFolder(t *testing.T) {
 		t.Errorf("the build wrote %d entries through a link, out of the output folder", len(ents))
 	}
 }
+
+// serve's preview rewrites the published site's manifest: the builds
+// after it still keep the unchanged pages.
+func TestPreviewKeepsFoldersTrusted(t *testing.T) {
+	root := fixture(t)
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	res := edgeBuild(t, root, cache, out, true)
+	p := filepath.Join(root, "docs/incident-reports/2025/INC-2025-10-08-001-booking-outage.md")
+	for i := range 3 {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, append(b, "\nOne more line.\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, err := Preview(context.Background(), res.Snapshot, []string{p}); err != nil || !ok {
+			t.Fatalf("preview %d: %v, %v", i, ok, err)
+		}
+		res = edgeBuild(t, root, cache, out, true)
+		if !strings.Contains(res.Timings(), "report pages unchanged") {
+			t.Errorf("build %d after a preview kept no page: %s", i, res.Timings())
+		}
+	}
+	matchesFresh(t, root, out)
+}
+
+// A link where a page's folder goes, in a site folder a build trusts,
+// is not read through: what it leads to is not published as the page.
+func TestLinkedFolderInTrustedSite(t *testing.T) {
+	root := fixture(t)
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true)
+	evil := t.TempDir()
+	page := filepath.Join(evil, "index.html")
+	if err := os.WriteFile(page, []byte("<script>evil</script>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-24 * time.Hour)
+	os.Chtimes(page, old, old)
+	parent, base := filepath.Split(out)
+	folder := filepath.Join(parent, "."+base+".prev", "incidents/INC-2025-09-30-002")
+	if err := os.RemoveAll(folder); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(evil, folder); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	// With no site published, the kept folder is the site again, and
+	// the build takes pages from it.
+	if err := os.RemoveAll(out); err != nil {
+		t.Fatal(err)
+	}
+	edgeBuild(t, root, cache, out, true)
+	matchesFresh(t, root, out)
+}

@@ -21,3 +21,11 @@ func links(fi fs.FileInfo) uint64 {
 
 // noFollow makes create refuse to open a symbolic link.
 const noFollow = syscall.O_NOFOLLOW
+
+// unlink removes a file or a link, never a folder.
+func unlink(p string) error {
+	if err := syscall.Unlink(p); err != nil {
+		return &fs.PathError{Op: "unlink", Path: p, Err: err}
+	}
+	return nil
+}

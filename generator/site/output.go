@@ -71,15 +71,22 @@ func (w *writer) mkdir(dir string) error {
 		// An earlier build had a file here (an attachment that is now a
 		// folder), or something put a link here: the folder rendered
 		// into is hindsight's own, and nothing is written through a link.
-		if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// unlink never removes a folder another goroutine made meanwhile.
+		if err := unlink(dir); err != nil && !errors.Is(err, fs.ErrNotExist) && !isDir(dir) {
 			return err
 		}
 	}
-	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+	if err := os.Mkdir(dir, 0o755); err != nil && !isDir(dir) {
 		return err
 	}
 	w.dirs.Store(dir, true)
 	return nil
+}
+
+// isDir says whether p is a folder, not a link to one.
+func isDir(p string) bool {
+	st, err := os.Lstat(p)
+	return err == nil && st.IsDir()
 }
 
 // buffers hold pages on their way to their files: a dashboard page is

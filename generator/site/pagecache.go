@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,7 @@ type PageCache struct {
 	// folders are the manifests the last builds published (see
 	// pageFile.Folders).
 	folders map[int]int64
+	dirs    sync.Map // realDir's answers
 
 	mu   sync.Mutex
 	next map[string]*pageRecord
@@ -554,7 +556,11 @@ func (c *PageCache) place(w *writer, files []string, since int, link bool) place
 	// changed since the folder's manifest was written.
 	unchanged := func(s *Site) bool {
 		for _, f := range files {
-			st, err := os.Lstat(filepath.Join(s.Dir, filepath.FromSlash(f)))
+			p := filepath.Join(s.Dir, filepath.FromSlash(f))
+			if !c.realDir(s.Dir, filepath.Dir(p)) {
+				return false
+			}
+			st, err := os.Lstat(p)
 			if err != nil || !st.Mode().IsRegular() || st.ModTime().After(s.Written) {
 				return false
 			}
@@ -646,4 +652,20 @@ func (c *PageCache) reused() (kept, copied int) {
 func (c *PageCache) known(s *Site) bool {
 	t, ok := c.folders[s.Build]
 	return ok && !s.Written.IsZero() && s.Written.UnixNano() == t
+}
+
+// realDir says whether dir, and every folder above it up to root, is a
+// folder and not a link: a site folder's files are read through folders
+// of its own only, never through a link to somewhere else.
+func (c *PageCache) realDir(root, dir string) bool {
+	if dir == root {
+		return true
+	}
+	if v, ok := c.dirs.Load(dir); ok {
+		return v.(bool)
+	}
+	ok := len(dir) > len(root) && strings.HasPrefix(dir, root) && dir[len(root)] == filepath.Separator &&
+		c.realDir(root, filepath.Dir(dir)) && isDir(dir)
+	c.dirs.Store(dir, ok)
+	return ok
 }

@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/hindsight-docs/hindsight/generator/markdown"
 	"github.com/hindsight-docs/hindsight/generator/replace"
@@ -76,8 +78,18 @@ func RenderReports(ctx context.Context, in Input, dir string, paths []string) ([
 	// The manifest first, so no state of the folder has a page the
 	// manifest vouches for and the build did not write.
 	text := manifestText(build, slices.Collect(maps.Keys(files)), slices.Collect(maps.Keys(changed)))
-	if err := replace.Bytes(filepath.Join(dir, Manifest), text); err != nil {
+	mp := filepath.Join(dir, Manifest)
+	before, statErr := os.Stat(mp)
+	if err := replace.Bytes(mp, text); err != nil {
 		return nil, err
+	}
+	// The page cache knows the folder by its manifest's modification
+	// time (see pageFile.Folders): the folder is still the one that
+	// build published, less the pages this one marks changed.
+	if statErr == nil {
+		if err := os.Chtimes(mp, time.Time{}, before.ModTime()); err != nil {
+			return nil, err
+		}
 	}
 	for _, pv := range out {
 		dst := filepath.Join(dir, filepath.FromSlash(path.Clean(pv.URL)), "index.html")

@@ -244,10 +244,8 @@ func stage(out string) (string, error) {
 		// Where there is no atomic swap, a build killed between Publish's
 		// two renames leaves the last good site as .prev alone: it is
 		// the site again.
-		for _, kept := range []string{next, legacy} {
-			if _, err := os.Stat(filepath.Join(kept, Manifest)); err == nil && os.Rename(kept, out) == nil {
-				break
-			}
+		if _, err := os.Stat(filepath.Join(next, Manifest)); err == nil {
+			_ = os.Rename(next, out)
 		}
 	}
 	if st, err := os.Lstat(legacy); err == nil && st.IsDir() {
