@@ -416,12 +416,7 @@ func countsLinks(t *testing.T) bool {
 func TestChangedPagesNotTrusted(t *testing.T) {
 	for _, where := range []string{"staged", "published"} {
 		t.Run(where, func(t *testing.T) {
-			root := fixture(t)
-			cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
-			edgeBuild(t, root, cache, out, true)
-			edgeBuild(t, root, cache, out, true)
-			parent, base := filepath.Split(out)
-			prev := filepath.Join(parent, "."+base+".prev")
+			root, cache, out, prev := builtTwice(t)
 			dir := prev
 			if where == "published" {
 				// With no folder to render into, the build takes pages
@@ -448,22 +443,13 @@ func TestChangedPagesNotTrusted(t *testing.T) {
 // A symbolic link where a page goes, in the folder a build renders
 // into, is replaced by the page: nothing is written through it.
 func TestLinkInStagedFolder(t *testing.T) {
-	root := fixture(t)
-	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
-	edgeBuild(t, root, cache, out, true)
-	edgeBuild(t, root, cache, out, true)
+	root, cache, out, prev := builtTwice(t)
 	outside := filepath.Join(t.TempDir(), "outside.html")
 	if err := os.WriteFile(outside, []byte("outside"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	parent, base := filepath.Split(out)
-	page := filepath.Join(parent, "."+base+".prev", "incidents/INC-2025-10-08-001/index.html")
-	if err := os.Remove(page); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(outside, page); err != nil {
-		t.Skip("no symbolic links here:", err)
-	}
+	page := filepath.Join(prev, "incidents/INC-2025-10-08-001/index.html")
+	swapIn(t, page, func() error { return os.Symlink(outside, page) })
 	// An edit, so that the page is rendered again, not taken from the
 	// published site.
 	p := filepath.Join(root, "docs/incident-reports/2025/INC-2025-10-08-001-booking-outage.md")
@@ -503,12 +489,7 @@ func TestLegacyKeptFolderRemoved(t *testing.T) {
 // manifest like it (say, checked out of a repository that holds a folder
 // of that name), is not trusted for its files.
 func TestForgedKeptFolder(t *testing.T) {
-	root := fixture(t)
-	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
-	edgeBuild(t, root, cache, out, true)
-	edgeBuild(t, root, cache, out, true)
-	parent, base := filepath.Split(out)
-	prev := filepath.Join(parent, "."+base+".prev")
+	root, cache, out, prev := builtTwice(t)
 	forged := filepath.Join(t.TempDir(), "forged")
 	if err := os.CopyFS(forged, os.DirFS(prev)); err != nil {
 		t.Fatal(err)
@@ -527,12 +508,7 @@ func TestForgedKeptFolder(t *testing.T) {
 	if err := os.WriteFile(manifest, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.RemoveAll(prev); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(forged, prev); err != nil {
-		t.Skip("cannot move folders between these temporary folders:", err)
-	}
+	swapIn(t, prev, func() error { return os.Rename(forged, prev) })
 	edgeBuild(t, root, cache, out, true)
 	matchesFresh(t, root, out)
 }
@@ -541,19 +517,10 @@ func TestForgedKeptFolder(t *testing.T) {
 // folder a build renders into, is replaced by a folder: no page is
 // written through it.
 func TestFolderLinkInStagedFolder(t *testing.T) {
-	root := fixture(t)
-	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
-	edgeBuild(t, root, cache, out, true)
-	edgeBuild(t, root, cache, out, true)
+	root, cache, out, prev := builtTwice(t)
 	outside := t.TempDir()
-	parent, base := filepath.Split(out)
-	incidents := filepath.Join(parent, "."+base+".prev", "incidents")
-	if err := os.RemoveAll(incidents); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(outside, incidents); err != nil {
-		t.Skip("no symbolic links here:", err)
-	}
+	incidents := filepath.Join(prev, "incidents")
+	swapIn(t, incidents, func() error { return os.Symlink(outside, incidents) })
 	edgeBuild(t, root, cache, out, true)
 	matchesFresh(t, root, out)
 	if ents, _ := os.ReadDir(outside); len(ents) > 0 {
@@ -591,10 +558,7 @@ func TestPreviewKeepsFoldersTrusted(t *testing.T) {
 // A link where a page's folder goes, in a site folder a build trusts,
 // is not read through: what it leads to is not published as the page.
 func TestLinkedFolderInTrustedSite(t *testing.T) {
-	root := fixture(t)
-	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "site")
-	edgeBuild(t, root, cache, out, true)
-	edgeBuild(t, root, cache, out, true)
+	root, cache, out, prev := builtTwice(t)
 	evil := t.TempDir()
 	page := filepath.Join(evil, "index.html")
 	if err := os.WriteFile(page, []byte("<script>evil</script>"), 0o644); err != nil {
@@ -602,14 +566,8 @@ func TestLinkedFolderInTrustedSite(t *testing.T) {
 	}
 	old := time.Now().Add(-24 * time.Hour)
 	os.Chtimes(page, old, old)
-	parent, base := filepath.Split(out)
-	folder := filepath.Join(parent, "."+base+".prev", "incidents/INC-2025-09-30-002")
-	if err := os.RemoveAll(folder); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(evil, folder); err != nil {
-		t.Skip("no symbolic links here:", err)
-	}
+	folder := filepath.Join(prev, "incidents/INC-2025-09-30-002")
+	swapIn(t, folder, func() error { return os.Symlink(evil, folder) })
 	// With no site published, the kept folder is the site again, and
 	// the build takes pages from it.
 	if err := os.RemoveAll(out); err != nil {
@@ -617,4 +575,29 @@ func TestLinkedFolderInTrustedSite(t *testing.T) {
 	}
 	edgeBuild(t, root, cache, out, true)
 	matchesFresh(t, root, out)
+}
+
+// builtTwice builds the fixture twice with a cache, so that a site is
+// published and the one before it kept beside it, and returns the
+// fixture, the cache, the output folder and the kept folder.
+func builtTwice(t *testing.T) (root, cache, out, prev string) {
+	t.Helper()
+	root = fixture(t)
+	cache, out = t.TempDir(), filepath.Join(t.TempDir(), "site")
+	edgeBuild(t, root, cache, out, true)
+	edgeBuild(t, root, cache, out, true)
+	parent, base := filepath.Split(out)
+	return root, cache, out, filepath.Join(parent, "."+base+".prev")
+}
+
+// swapIn removes p and puts in its place what put makes; the test is
+// skipped where put cannot be done (no symbolic links, say).
+func swapIn(t *testing.T, p string, put func() error) {
+	t.Helper()
+	if err := os.RemoveAll(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := put(); err != nil {
+		t.Skip("cannot make the case here:", err)
+	}
 }
