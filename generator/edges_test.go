@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hindsight-docs/hindsight/generator/config"
+	"github.com/hindsight-docs/hindsight/generator/site"
 )
 
 func edgeBuild(t *testing.T, root, cacheDir, out string, noHist bool) *Result {
@@ -384,8 +385,7 @@ func TestLinkedPagesLeavePublishedAlone(t *testing.T) {
 	matchesFresh(t, root, out)
 	// The site published during that build is now the folder kept
 	// beside out: its page must be as it was.
-	parent, base := filepath.Split(out)
-	kept, err := os.ReadFile(filepath.Join(parent, "."+base+".prev", "incidents/INC-2025-10-08-001/index.html"))
+	kept, err := os.ReadFile(filepath.Join(site.Prev(out), "incidents/INC-2025-10-08-001/index.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -586,8 +586,7 @@ func builtTwice(t *testing.T) (root, cache, out, prev string) {
 	cache, out = t.TempDir(), filepath.Join(t.TempDir(), "site")
 	edgeBuild(t, root, cache, out, true)
 	edgeBuild(t, root, cache, out, true)
-	parent, base := filepath.Split(out)
-	return root, cache, out, filepath.Join(parent, "."+base+".prev")
+	return root, cache, out, site.Prev(out)
 }
 
 // swapIn removes p and puts in its place what put makes; the test is

@@ -137,8 +137,8 @@ for r in $(seq 1 "$rounds"); do
     gwall[$n,$r]=$s gcpu[$n,$r]=$c
   done
 done
-# spread prints the median and range of its arguments.
-spread() { printf '%s\n' "$@" | sort -g | awk -v u="$unit" '{v[NR] = $1} END {printf "%.2f%s (%.2f–%.2f)", v[int((NR + 1) / 2)], u, v[1], v[NR]}'; }
+# spread UNIT VALUES... prints the median and range of the values.
+spread() { local u=$1; shift; printf '%s\n' "$@" | sort -g | awk -v u="$u" '{v[NR] = $1} END {printf "%.2f%s (%.2f–%.2f)", v[int((NR + 1) / 2)], u, v[1], v[NR]}'; }
 echo
 echo "| reports | cold build, median (range) | CPU | ms per report | ÷ ${sizes[0]} reports | CPU ÷ ${sizes[0]} reports | ÷ previous size | CPU ÷ previous size |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -155,12 +155,10 @@ for n in "${sizes[@]}"; do
       pc+=("$(awk -v a="${gcpu[$n,$r]}" -v b="${gcpu[$prev,$r]}" 'BEGIN {print a / b}')")
     fi
   done
-  unit=" s"
-  row="| $n | $(spread "${ws[@]}") | $(spread "${cs[@]}")"
-  unit=""
-  row+=" | $(spread "${ms[@]}") | $(spread "${rw[@]}") | $(spread "${rc[@]}")"
+  row="| $n | $(spread " s" "${ws[@]}") | $(spread " s" "${cs[@]}")"
+  row+=" | $(spread "" "${ms[@]}") | $(spread "" "${rw[@]}") | $(spread "" "${rc[@]}")"
   if [ -n "$prev" ]; then
-    row+=" | $(spread "${pw[@]}") | $(spread "${pc[@]}") |"
+    row+=" | $(spread "" "${pw[@]}") | $(spread "" "${pc[@]}") |"
   else
     row+=" | | |"
   fi

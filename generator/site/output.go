@@ -54,7 +54,7 @@ func (w *writer) mkdir(dir string) error {
 	if _, ok := w.dirs.Load(dir); ok {
 		return nil
 	}
-	if len(dir) <= len(w.dir) || !strings.HasPrefix(dir, w.dir) || dir[len(w.dir)] != filepath.Separator {
+	if !within(dir, w.dir) {
 		return fmt.Errorf("folder %s is not in the output folder", dir)
 	}
 	// The parent first: a look at dir goes through its parents, and

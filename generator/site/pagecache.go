@@ -16,7 +16,6 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -664,8 +663,7 @@ func (c *PageCache) realDir(root, dir string) bool {
 	if v, ok := c.dirs.Load(dir); ok {
 		return v.(bool)
 	}
-	ok := len(dir) > len(root) && strings.HasPrefix(dir, root) && dir[len(root)] == filepath.Separator &&
-		c.realDir(root, filepath.Dir(dir)) && isDir(dir)
+	ok := within(dir, root) && c.realDir(root, filepath.Dir(dir)) && isDir(dir)
 	c.dirs.Store(dir, ok)
 	return ok
 }

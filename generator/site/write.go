@@ -169,6 +169,13 @@ func ReadSite(dir string) *Site {
 	return site
 }
 
+// Prev is the folder beside out that holds the site before the
+// published one, which the next build renders into.
+func Prev(out string) string {
+	parent, base := split(out)
+	return filepath.Join(parent, "."+base+".prev")
+}
+
 func split(out string) (parent, base string) {
 	parent, base = filepath.Split(filepath.Clean(out))
 	if parent == "" {
@@ -234,7 +241,7 @@ func stage(out string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("output folder: %w", err)
 	}
-	next := filepath.Join(parent, "."+base+".prev")
+	prev := Prev(out)
 	// Earlier versions kept it as .<out>.next and render into it in
 	// place: as that folder may share files with the site now (see
 	// writer.link), they must not find one to render into, and this
@@ -244,17 +251,17 @@ func stage(out string) (string, error) {
 		// Where there is no atomic swap, a build killed between Publish's
 		// two renames leaves the last good site as .prev alone: it is
 		// the site again.
-		if _, err := os.Stat(filepath.Join(next, Manifest)); err == nil {
-			_ = os.Rename(next, out)
+		if _, err := os.Stat(filepath.Join(prev, Manifest)); err == nil {
+			_ = os.Rename(prev, out)
 		}
 	}
 	if st, err := os.Lstat(legacy); err == nil && st.IsDir() {
 		os.RemoveAll(legacy)
 	}
-	if st, err := os.Lstat(next); err == nil && st.IsDir() {
+	if st, err := os.Lstat(prev); err == nil && st.IsDir() {
 		// Claimed by renaming, so two builds never share it.
 		if err := os.Remove(tmp); err == nil {
-			if err := os.Rename(next, tmp); err != nil {
+			if err := os.Rename(prev, tmp); err != nil {
 				if err := os.Mkdir(tmp, 0o755); err != nil {
 					return "", fmt.Errorf("output folder: %w", err)
 				}
@@ -270,9 +277,8 @@ func stage(out string) (string, error) {
 // Discard gives up a staged folder after a failed build, keeping it for
 // reuse by the next one.
 func Discard(tmp, out string) {
-	parent, base := split(out)
-	next := filepath.Join(parent, "."+base+".prev")
-	if _, err := os.Lstat(next); err == nil || os.Rename(tmp, next) != nil {
+	prev := Prev(out)
+	if _, err := os.Lstat(prev); err == nil || os.Rename(tmp, prev) != nil {
 		os.RemoveAll(tmp)
 	}
 }
@@ -316,8 +322,7 @@ func Publish(tmp, out string, build int, written map[string]bool) error {
 	if err := os.WriteFile(filepath.Join(tmp, Manifest), manifestText(build, files, nil), 0o644); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	parent, base := split(out)
-	next := filepath.Join(parent, "."+base+".prev")
+	prev := Prev(out)
 	if _, err := os.Lstat(out); err != nil {
 		if err := os.Rename(tmp, out); err != nil {
 			return fmt.Errorf("publish: %w", err)
@@ -326,20 +331,20 @@ func Publish(tmp, out string, build int, written map[string]bool) error {
 	}
 	if err := exchange(tmp, out); err == nil {
 		// tmp now holds the previous site: keep it for the next build.
-		os.RemoveAll(next)
-		if os.Rename(tmp, next) != nil {
+		os.RemoveAll(prev)
+		if os.Rename(tmp, prev) != nil {
 			os.RemoveAll(tmp)
 		}
 		return nil
 	}
 	// No atomic exchange here: two renames, and the previous site is put
 	// back if the second fails.
-	os.RemoveAll(next)
-	if err := os.Rename(out, next); err != nil {
+	os.RemoveAll(prev)
+	if err := os.Rename(out, prev); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	if err := os.Rename(tmp, out); err != nil {
-		_ = os.Rename(next, out)
+		_ = os.Rename(prev, out)
 		return fmt.Errorf("publish: %w", err)
 	}
 	return nil
