@@ -600,3 +600,86 @@ func swapIn(t *testing.T, p string, put func() error) {
 		t.Skip("cannot make the case here:", err)
 	}
 }
+
+// failedBuild adds an invalid report to root and builds it without
+// --keep-going, which fails after the site is staged.
+func failedBuild(t *testing.T, root, cacheDir, out string) {
+	t.Helper()
+	bad := filepath.Join(root, "docs/incident-reports/2025/broken.md")
+	if err := os.WriteFile(bad, []byte("---\nid: [\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(bad)
+	s, err := config.Load(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(context.Background(), Config{Site: s, Out: out, Now: time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC), CacheDir: cacheDir, NoHistory: true})
+	var be *BuildError
+	if !errors.As(err, &be) {
+		t.Fatalf("build with an invalid report: %v, want a BuildError", err)
+	}
+}
+
+// A kept folder that no recorded build published is never made the
+// site, even when the output folder is missing and the build fails: a
+// fresh clone in CI has no output folder, and may hold a folder of that
+// name from the repository.
+func TestForgedKeptFolderNotPublished(t *testing.T) {
+	for _, cached := range []bool{false, true} {
+		name := "no cache"
+		if cached {
+			name = "cache"
+		}
+		t.Run(name, func(t *testing.T) {
+			root := fixture(t)
+			cache, out := "-", filepath.Join(t.TempDir(), "site")
+			manifest := []byte("hindsight 1\n")
+			if cached {
+				cache = t.TempDir()
+				edgeBuild(t, root, cache, out, true)
+				edgeBuild(t, root, cache, out, true)
+				b, err := os.ReadFile(filepath.Join(out, site.Manifest))
+				if err != nil {
+					t.Fatal(err)
+				}
+				manifest = b
+				if err := os.RemoveAll(out); err != nil {
+					t.Fatal(err)
+				}
+			}
+			prev := site.Prev(out)
+			os.RemoveAll(prev)
+			if err := os.MkdirAll(prev, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(prev, "index.html"), []byte("<script>forged</script>"), 0o644)
+			os.WriteFile(filepath.Join(prev, site.Manifest), manifest, 0o644)
+			failedBuild(t, root, cache, out)
+			if _, err := os.Lstat(out); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("a failed build left an output folder: %v", err)
+			}
+			edgeBuild(t, root, cache, out, true)
+			matchesFresh(t, root, out)
+		})
+	}
+}
+
+// A build killed between Publish's two renames, where there is no
+// atomic swap, leaves the last good site as the kept folder alone: the
+// next build makes it the site again, even if that build fails.
+func TestKeptSiteRestored(t *testing.T) {
+	root, cache, out, prev := builtTwice(t)
+	before := filepath.Join(t.TempDir(), "before")
+	if err := os.CopyFS(before, os.DirFS(out)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(prev); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(out, prev); err != nil {
+		t.Fatal(err)
+	}
+	failedBuild(t, root, cache, out)
+	sameTree(t, before, out)
+}

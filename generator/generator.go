@@ -567,7 +567,10 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer unlock()
-	staged, err := site.Stage(out)
+	// Asked only when the output folder is missing: the page file's name
+	// waits for the program's hash.
+	known := func(s *site.Site) bool { f := cfg.pageFile(); return f != "" && site.Recorded(f, s) }
+	staged, err := site.Stage(out, known)
 	if err != nil {
 		return nil, err
 	}

@@ -137,12 +137,8 @@ func LoadPageCache(file, parts, program string, staged, published *Site) *PageCa
 		parts: parts, nextReports: map[string]*reportPart{}, nextSearch: map[string]*searchPart{}}
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		var pf pageFile
-		if f, err := os.Open(file); err == nil {
-			if gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&pf) == nil && pf.Version == pageCacheVersion {
-				c.last, c.old, c.folders = pf.Last, pf.Pages, pf.Folders
-			}
-			f.Close()
+		if pf, ok := readPageFile(file); ok {
+			c.last, c.old, c.folders = pf.Last, pf.Pages, pf.Folders
 		}
 	})
 	var shards [partShards]partsFile
@@ -648,9 +644,33 @@ func (c *PageCache) reused() (kept, copied int) {
 
 // known says whether s is the folder a recorded build published, with
 // the manifest that build wrote (see pageFile.Folders).
-func (c *PageCache) known(s *Site) bool {
-	t, ok := c.folders[s.Build]
+func (c *PageCache) known(s *Site) bool { return published(c.folders, s) }
+
+func published(folders map[int]int64, s *Site) bool {
+	t, ok := folders[s.Build]
 	return ok && !s.Written.IsZero() && s.Written.UnixNano() == t
+}
+
+// Recorded says whether the page records in file (see Config's page
+// file) hold s as a folder a build published, with the manifest that
+// build wrote. Only such a folder is made the site again (see Stage).
+func Recorded(file string, s *Site) bool {
+	pf, ok := readPageFile(file)
+	return ok && published(pf.Folders, s)
+}
+
+// readPageFile decodes the records in file; ok is false when there are
+// none that this version wrote.
+func readPageFile(file string) (pf pageFile, ok bool) {
+	f, err := os.Open(file)
+	if err != nil {
+		return pf, false
+	}
+	defer f.Close()
+	if gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&pf) != nil || pf.Version != pageCacheVersion {
+		return pageFile{}, false
+	}
+	return pf, true
 }
 
 // realDir says whether dir, and every folder above it up to root, is a

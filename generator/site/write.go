@@ -212,8 +212,14 @@ func Lock(out string) (unlock func(), err error) {
 // written at all. The result tells which of that site's files are still
 // there as it wrote them; Publish removes what the build did not write
 // or keep.
-func Stage(out string) (*Site, error) {
-	st, err := stage(out)
+//
+// When out is missing and the kept folder is one a build published, which
+// known tells (nil knows none), that folder is made the site again first:
+// where there is no atomic swap, a build killed between Publish's two
+// renames leaves the last good site there alone. Any other folder of that
+// name, say one checked out of a repository, is never published.
+func Stage(out string, known func(*Site) bool) (*Site, error) {
+	st, err := stage(out, known)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +233,7 @@ func Stage(out string) (*Site, error) {
 	return site, nil
 }
 
-func stage(out string) (string, error) {
+func stage(out string, known func(*Site) bool) (string, error) {
 	parent, base := split(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return "", fmt.Errorf("output folder: %w", err)
@@ -247,11 +253,8 @@ func stage(out string) (string, error) {
 	// writer.link), they must not find one to render into, and this
 	// version does not trust theirs.
 	legacy := filepath.Join(parent, "."+base+".next")
-	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
-		// Where there is no atomic swap, a build killed between Publish's
-		// two renames leaves the last good site as .prev alone: it is
-		// the site again.
-		if _, err := os.Stat(filepath.Join(prev, Manifest)); err == nil {
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) && known != nil {
+		if st, err := os.Lstat(prev); err == nil && st.IsDir() && known(ReadSite(prev)) {
 			_ = os.Rename(prev, out)
 		}
 	}
