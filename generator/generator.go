@@ -576,6 +576,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	tmp := staged.Dir
 	var folders sync.WaitGroup
+	made := &site.Folders{}
 	set, saved, err := load(ctx, cfg, func(rs []*report.Report) {
 		var pub []*report.Report
 		for _, r := range rs {
@@ -583,7 +584,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 				pub = append(pub, r)
 			}
 		}
-		folders.Go(func() { site.MakeFolders(tmp, pub) })
+		folders.Go(func() { site.MakeFolders(tmp, pub, made) })
 	})
 	defer saved()
 	fail := func(err error) (*Result, error) {
@@ -605,6 +606,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Public:  cfg.Public,
 		Theme:   cfg.ThemeFS(),
 		Workers: cfg.workers(),
+		Folders: made,
 	}
 	for _, r := range set.Reports {
 		if cfg.Public && r.Internal() {

@@ -234,11 +234,11 @@ func pageURLs(rs []*report.Report) []string {
 // second or more making ten thousand folders, one at a time, as each
 // locks their parent; done while the git history is still being read,
 // that costs no time. Failures are left for rendering to meet and
-// report.
-func MakeFolders(dir string, rs []*report.Report) {
+// report. known gathers the folders, for Render to take on.
+func MakeFolders(dir string, rs []*report.Report, known *Folders) {
 	rs = slices.Clone(rs)
 	report.Sort(rs)
-	w := &writer{dir: filepath.Clean(dir)}
+	w := &writer{dir: filepath.Clean(dir), dirs: known}
 	for _, u := range pageURLs(rs) {
 		_ = w.mkdir(filepath.Join(w.dir, filepath.FromSlash(u)))
 	}

@@ -15,13 +15,19 @@ import (
 	"syscall"
 )
 
+// Folders are the folders of a staged site known to exist, and to be
+// folders rather than links: MakeFolders fills it while the reports'
+// history is read and Render takes it on (Input.Folders), so that each
+// folder is looked at once in a build. The zero value knows none.
+type Folders struct {
+	known sync.Map // folder → whether this build made it
+}
+
 // writer creates the files of the output folder.
 type writer struct {
 	dir   string
 	pages atomic.Int64
-	// dirs are the folders known to exist, and to be folders, not
-	// links: each is looked at once in a build.
-	dirs sync.Map
+	dirs  *Folders
 
 	mu      sync.Mutex
 	written map[string]bool // every file of the site, as slash paths
@@ -51,7 +57,7 @@ func (w *writer) mkdir(dir string) error {
 	if dir == w.dir {
 		return nil
 	}
-	if _, ok := w.dirs.Load(dir); ok {
+	if _, ok := w.dirs.known.Load(dir); ok {
 		return nil
 	}
 	if !within(dir, w.dir) {
@@ -63,11 +69,16 @@ func (w *writer) mkdir(dir string) error {
 		return err
 	}
 	// Mostly the folder is there from an earlier build; a look costs
-	// less than a mkdir, which locks the parent folder.
-	if st, err := os.Lstat(dir); err == nil && st.IsDir() {
-		w.dirs.Store(dir, true)
-		return nil
-	} else if err == nil {
+	// less than a mkdir, which locks the parent folder. In a folder this
+	// build made there is nothing to look at.
+	if made, _ := w.dirs.known.Load(filepath.Dir(dir)); made != true {
+		if st, err := os.Lstat(dir); err == nil && st.IsDir() {
+			w.dirs.known.Store(dir, false)
+			return nil
+		}
+	}
+	err := os.Mkdir(dir, 0o755)
+	if err != nil && !isDir(dir) {
 		// An earlier build had a file here (an attachment that is now a
 		// folder), or something put a link here: the folder rendered
 		// into is hindsight's own, and nothing is written through a link.
@@ -75,11 +86,12 @@ func (w *writer) mkdir(dir string) error {
 		if err := unlink(dir); err != nil && !errors.Is(err, fs.ErrNotExist) && !isDir(dir) {
 			return err
 		}
+		if err := os.Mkdir(dir, 0o755); err != nil && !isDir(dir) {
+			return err
+		}
 	}
-	if err := os.Mkdir(dir, 0o755); err != nil && !isDir(dir) {
-		return err
-	}
-	w.dirs.Store(dir, true)
+	// A folder another goroutine made meanwhile may hold its files by now.
+	w.dirs.known.Store(dir, err == nil)
 	return nil
 }
 

@@ -18,7 +18,7 @@ func TestMkdirReplacesLinkConcurrently(t *testing.T) {
 		if err := os.Symlink(outside, filepath.Join(dir, "incidents")); err != nil {
 			t.Skip("no symbolic links here:", err)
 		}
-		writers := []*writer{{dir: dir}, {dir: dir}}
+		writers := []*writer{{dir: dir, dirs: &Folders{}}, {dir: dir, dirs: &Folders{}}}
 		var wg sync.WaitGroup
 		errs := make(chan error, 16)
 		for i := range 16 {

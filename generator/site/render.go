@@ -40,6 +40,9 @@ type Input struct {
 	// Pages lets the build reuse report pages of earlier builds; nil
 	// renders every page.
 	Pages *PageCache
+	// Folders are the folders of dir known already (see MakeFolders);
+	// nil knows none.
+	Folders *Folders
 
 	templatesOnly bool // execute every page from its template (tests)
 	noDashboards  bool // leave out the dashboards, to measure what they cost
@@ -67,7 +70,11 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return nil, err
 	}
 	loc, today := in.Config.Location, info.Today
-	w := &writer{dir: filepath.Clean(dir)}
+	folders := in.Folders
+	if folders == nil {
+		folders = &Folders{}
+	}
+	w := &writer{dir: filepath.Clean(dir), dirs: folders}
 	cache := in.Pages
 	// The page keys and the dashboards' groups are independent: worked
 	// out side by side, they hold up every task a little less.
