@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unique"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -49,7 +50,9 @@ func parseCommit(b []byte) (commitInfo, bool) {
 			}
 		case "author":
 			name, _, _ := parseIdent(val)
-			c.author = validUTF8(name)
+			// One string per author: a history has tens of
+			// thousands of commits by a few hundred people.
+			c.author = unique.Make(validUTF8(name)).Value()
 		case "committer":
 			_, c.when, c.tz = parseIdent(val)
 		}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -46,6 +47,9 @@ func ParseTime(s string, z Zones, on time.Time) (time.Time, error) {
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00"} {
 		if t, err := time.Parse(layout, s); err == nil {
+			if name, off := t.Zone(); name == "" && t.Location() != time.UTC {
+				t = t.In(fixedZone("", off))
+			}
 			return t, nil
 		}
 	}
@@ -102,6 +106,25 @@ func clock(s string, z Zones, d time.Time, whole string) (time.Time, error) {
 	return time.Date(y, mo, dd, h, mi, sec, 0, loc), nil
 }
 
+// zones holds the fixed zones of the offsets times were given with, by
+// name and offset: time.Parse and time.FixedZone make a new location
+// for every time with an offset that is not a whole hour (India's
+// +05:30, say), and a large site holds hundreds of thousands of times.
+var zones sync.Map
+
+func fixedZone(name string, off int) *time.Location {
+	type key struct {
+		name string
+		off  int
+	}
+	k := key{name, off}
+	if l, ok := zones.Load(k); ok {
+		return l.(*time.Location)
+	}
+	l, _ := zones.LoadOrStore(k, time.FixedZone(name, off))
+	return l.(*time.Location)
+}
+
 var offsetRE = regexp.MustCompile(`^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$`)
 
 func zoneOf(s string, z Zones) (*time.Location, error) {
@@ -115,7 +138,7 @@ func zoneOf(s string, z Zones) (*time.Location, error) {
 		if h > 14 || mi > 59 {
 			return nil, &TimeError{"invalid-time", fmt.Sprintf("offset %q is out of range", s)}
 		}
-		return time.FixedZone(s, off), nil
+		return fixedZone(s, off), nil
 	}
 	abbr := strings.ToUpper(s)
 	if l, ok := z.Offsets[abbr]; ok {

@@ -155,3 +155,27 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+func TestParseTimeSharesZones(t *testing.T) {
+	for _, s := range []string{"2025-03-01T10:00:00+05:30", "2025-03-01 10:00 +05:30", "2025-03-01 10:00 UTC+5:30"} {
+		t.Run(s, func(t *testing.T) {
+			a, err := ParseTime(s, Zones{}, time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := ParseTime(s, Zones{}, time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Location() != b.Location() {
+				t.Errorf("two parses of %q have zones %p and %p, want one", s, a.Location(), b.Location())
+			}
+			if _, off := a.Zone(); off != 5*3600+30*60 {
+				t.Errorf("offset %d, want +05:30", off)
+			}
+			if got, want := a.UTC(), time.Date(2025, 3, 1, 4, 30, 0, 0, time.UTC); !got.Equal(want) {
+				t.Errorf("%q = %v, want %v", s, got, want)
+			}
+		})
+	}
+}

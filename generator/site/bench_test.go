@@ -111,3 +111,19 @@ func BenchmarkDashboards(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEntries computes what the pages show of 10,000 reports and
+// their 60,000 action items: it runs on one core before the pages are
+// rendered on all of them.
+func BenchmarkEntries(b *testing.B) {
+	cfg, err := config.Default(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	rs := benchReports(10000)
+	today := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		newEntries(rs, cfg, today, false)
+	}
+}

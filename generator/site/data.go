@@ -270,6 +270,7 @@ func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public b
 // links, which the full ones need.
 func someEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool, only map[string]bool) []*Entry {
 	out := make([]*Entry, len(rs))
+	shared := newInterned()
 	for i, u := range pageURLs(rs) {
 		r := rs[i]
 		e := &Entry{Report: r, URL: u}
@@ -279,7 +280,7 @@ func someEntries(rs []*report.Report, cfg *config.Site, today time.Time, public 
 		}
 		e.Actions = metrics.CountActions(r.ActionItems, today)
 		for j := range r.ActionItems {
-			e.Items = append(e.Items, newItem(e, &r.ActionItems[j], today))
+			e.Items = append(e.Items, shared.item(e, &r.ActionItems[j], today))
 		}
 		fmtDur := func(d time.Duration, ok bool) string {
 			if !ok {
@@ -320,12 +321,12 @@ func someEntries(rs []*report.Report, cfg *config.Site, today time.Time, public 
 		}
 		for _, s := range r.Services {
 			if s = strings.TrimSpace(s); s != "" {
-				e.ServiceLinks = append(e.ServiceLinks, Link{Title: s, URL: ServiceURL(s)})
+				e.ServiceLinks = append(e.ServiceLinks, Link{Title: s, URL: shared.page("service", ServiceURL, s)})
 			}
 		}
 		for _, t := range r.Tags {
 			if t = strings.TrimSpace(t); t != "" {
-				e.TagLinks = append(e.TagLinks, Link{Title: t, URL: TagURL(t)})
+				e.TagLinks = append(e.TagLinks, Link{Title: t, URL: shared.page("tag", TagURL, t)})
 			}
 		}
 		out[i] = e
@@ -359,21 +360,86 @@ var statusRanks = map[string]int{"open": 1, "in-progress": 2, "done": 3, "wont-d
 
 // newItem computes what pages show of one action item of e.
 func newItem(e *Entry, a *report.ActionItem, today time.Time) Item {
+	return newInterned().item(e, a, today)
+}
+
+// interned hands the entries of one build one string per owner,
+// priority, day, service and tag: a large site has a hundred thousand
+// action items naming a few owners and priorities and a few thousand
+// days, and shared strings leave the collector far fewer objects to
+// walk.
+type interned struct {
+	owners map[string][2]string // owner → slug, page
+	sevs   map[string][2]string // priority → filter key, badge class
+	days   map[time.Time]string // date → "2006-01-02"
+	pages  map[[2]string]string // URL function, name → page
+}
+
+func newInterned() *interned {
+	return &interned{owners: map[string][2]string{}, sevs: map[string][2]string{}, days: map[time.Time]string{}, pages: map[[2]string]string{}}
+}
+
+// page is url(name), for ServiceURL and TagURL, called kind.
+func (s *interned) page(kind string, url func(string) string, name string) string {
+	k := [2]string{kind, name}
+	p, ok := s.pages[k]
+	if !ok {
+		p = url(name)
+		s.pages[k] = p
+	}
+	return p
+}
+
+func (s *interned) owner(name string) (slug, url string) {
+	o, ok := s.owners[name]
+	if !ok {
+		slug := slugOf(name)
+		o = [2]string{slug, "actions/owners/" + slug + "/"} // as OwnerURL(name), without a second slug
+		s.owners[name] = o
+	}
+	return o[0], o[1]
+}
+
+func (s *interned) priority(p string) (key, class string) {
+	v, ok := s.sevs[p]
+	if !ok {
+		v[0] = priorityKey(p)
+		if p != "" {
+			v[1] = "sev-" + strings.ToLower(markdown.Slug(p))
+		}
+		s.sevs[p] = v
+	}
+	return v[0], v[1]
+}
+
+// day is Day(t) for a date at midnight, as items' due and closing dates
+// are.
+func (s *interned) day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	d, ok := s.days[t]
+	if !ok {
+		d = Day(t)
+		s.days[t] = d
+	}
+	return d
+}
+
+// item is the dashboard row of action item a of e.
+func (s *interned) item(e *Entry, a *report.ActionItem, today time.Time) Item {
 	it := Item{
 		Title: a.Title, Owner: a.Owner, Status: a.Status, Priority: a.Priority, Link: a.Link, Due: a.Due, Closed: a.Closed, Action: a,
-		Overdue: a.Overdue(today), DueDay: Day(a.Due), StatusLabel: a.Status, StatusRank: statusRanks[a.Status],
-		OwnerSlug: slugOf(a.Owner), PriorityKey: priorityKey(a.Priority), CloseDays: -1,
-		Report: e, ReportID: e.ID, ReportURL: e.URL,
+		Overdue: a.Overdue(today), DueDay: s.day(a.Due), StatusLabel: a.Status, StatusRank: statusRanks[a.Status],
+		CloseDays: -1, Report: e, ReportID: e.ID, ReportURL: e.URL,
 	}
+	it.OwnerSlug, it.OwnerURL = s.owner(a.Owner)
+	it.PriorityKey, it.SevClass = s.priority(a.Priority)
 	if l, ok := statusLabels[a.Status]; ok {
 		it.StatusLabel = l
 	}
 	if it.StatusRank == 0 {
 		it.StatusRank = 5
-	}
-	it.OwnerURL = "actions/owners/" + it.OwnerSlug + "/" // as OwnerURL(a.Owner), without a second slug
-	if a.Priority != "" {
-		it.SevClass = "sev-" + strings.ToLower(markdown.Slug(a.Priority))
 	}
 	if it.Overdue {
 		it.DaysOverdue = int(day(today).Sub(a.Due).Hours() / 24)
@@ -382,7 +448,7 @@ func newItem(e *Entry, a *report.ActionItem, today time.Time) Item {
 	}
 	if !a.Closed.IsZero() && !a.Open() {
 		loc := today.Location()
-		it.ClosedDay = Day(day(a.Closed.In(loc)))
+		it.ClosedDay = s.day(day(a.Closed.In(loc)))
 		if d, ok := metrics.DaysToClose(e.Report, a); ok {
 			it.CloseDays = int(math.Round(d))
 		}
