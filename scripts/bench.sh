@@ -15,14 +15,15 @@
 #   BENCH_DIR=/var/tmp/hb scripts/bench.sh
 #   HUGO=/path/to/hugo scripts/bench.sh   # also time Hugo on the same files
 #   SETTLE=10 scripts/bench.sh       # seconds of idle disk before each build (5)
+#   AFTER_DELETE=65 scripts/bench.sh # seconds to wait after deleting earlier outputs (65)
 #   COLD=5 scripts/bench.sh          # cold builds per size (3)
 #   GROWTH=5 scripts/bench.sh        # also 5 rounds of cold builds, sizes interleaved
 #
 # GROWTH=R adds R rounds after the table, each a cold build of every size
-# in turn, and a second table of how cost grows with the reports: the
-# median and range of each round's ratios, so that the machine's drift,
-# which is large over the minutes between sizes, lands on all sizes of a
-# round alike.
+# in turn (up in odd rounds, down in even ones), and a second table of
+# how cost grows with the reports: the median and range of each round's
+# ratios, so that the machine's drift, which is large over the minutes
+# between sizes, lands on all sizes of a round alike.
 #
 # With Hugo (HUGO, else hugo on PATH) it also times a cold Hugo build of
 # the same reports with git info (enableGitInfo), through the smallest
@@ -74,13 +75,23 @@ measure() {
   rm -f "$t"
 }
 
-# Outputs of earlier runs go first: deleting hundreds of megabytes makes
-# the file system busy for a while, which would land on the cold build.
+# Outputs of earlier runs go first, and well before the first build:
+# ext4 without a journal (as on these machines) does not reuse an inode
+# for 60 s after its file was deleted (300 s until the deletion is
+# written), and every new file's inode is found by scanning past those,
+# so a build that writes tens of thousands of files right after such a
+# deletion spends seconds in the kernel.
+deleted=""
 for n in "${sizes[@]}"; do
-  rm -rf "$dir/cache-$n" "$dir/out-$n" "$dir/.out-$n".* "$dir/hugo-out-$n" "$dir/hugo-cache-$n" "$dir/cold-$n-"* "$dir/growth-$n-"* "$dir/ci-$n"
+  for p in "$dir/cache-$n" "$dir/out-$n" "$dir/.out-$n".* "$dir/hugo-out-$n" "$dir/hugo-cache-$n" "$dir/cold-$n-"* "$dir/growth-$n-"* "$dir/ci-$n"; do
+    if [ -e "$p" ]; then
+      deleted=1
+      rm -rf "$p"
+    fi
+  done
 done
 sync
-sleep 5
+if [ -n "$deleted" ]; then sleep "${AFTER_DELETE:-65}"; else sleep 5; fi
 
 echo "| reports | commits | cold build, median (range) | CPU | peak MB | second build | rebuild, nothing changed | rebuild after one commit | peak MB | CI build, caches restored | git log -M | Hugo, git info | peak MB | Hugo ÷ cold build |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -136,7 +147,13 @@ rounds="${GROWTH:-0}"
 [ "$rounds" -gt 0 ] || exit 0
 declare -A gwall gcpu
 for r in $(seq 1 "$rounds"); do
-  for n in "${sizes[@]}"; do
+  # Odd rounds go from the smallest size up, even ones back down: a
+  # build runs faster on memory the one before it freed (see
+  # docs/performance.md), so each size is timed after smaller builds
+  # and after larger ones.
+  k=${#sizes[@]}
+  for j in $(seq 0 $((k - 1))); do
+    if ((r % 2)); then n=${sizes[$j]}; else n=${sizes[$((k - 1 - j))]}; fi
     g="$dir/growth-$n-$r"
     cd "$dir/corpus-$n"
     read -r s _ c < <(measure env XDG_CACHE_HOME="$g/cache" "$bin" build --out "$g/out" --force --now 2026-11-27)
