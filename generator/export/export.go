@@ -371,13 +371,23 @@ func Sitemap(baseURL string, urls []SitemapURL) ([]byte, error) {
 // Actions lists the action items of reports (in the order given) with
 // their overdue state on today; url gives a report's page.
 func Actions(rs []*report.Report, today time.Time, url func(id string) string) []Action {
-	var as []Action
+	// Sized first: a large site has a hundred thousand items, and a
+	// growing list would copy them over and over.
+	n := 0
 	for _, r := range rs {
+		n += len(r.ActionItems)
+	}
+	if n == 0 {
+		return nil
+	}
+	as := make([]Action, 0, n)
+	for _, r := range rs {
+		u := url(r.ID)
 		for i := range r.ActionItems {
 			it := &r.ActionItems[i]
 			as = append(as, Action{
 				ReportID: r.ID, ReportTitle: r.Title, Index: i, Title: it.Title, Owner: it.Owner, Due: it.Due,
-				Status: it.Status, Priority: it.Priority, Link: it.Link, URL: url(r.ID), Overdue: it.Overdue(today), Closed: it.Closed,
+				Status: it.Status, Priority: it.Priority, Link: it.Link, URL: u, Overdue: it.Overdue(today), Closed: it.Closed,
 			})
 		}
 	}

@@ -265,7 +265,7 @@ func newActionBoard(entries []*Entry, sevs []string) *ActionBoard {
 
 	var owners named[Owner]
 	for _, r := range b.Rows {
-		slug := slugOf(r.Owner)
+		slug := r.OwnerSlug // slugOf(r.Owner), worked out once per owner
 		o := owners.get(slug, func() *Owner { return &Owner{Slug: slug, URL: "actions/owners/" + slug + "/"} })
 		o.Names = addName(o.Names, r.Owner)
 		o.Rows = append(o.Rows, r)
