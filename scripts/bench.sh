@@ -23,7 +23,8 @@
 # in turn (up in odd rounds, down in even ones), and a second table of
 # how cost grows with the reports: the median and range of each round's
 # ratios, so that the machine's drift, which is large over the minutes
-# between sizes, lands on all sizes of a round alike.
+# between sizes, lands on all sizes of a round alike; and a third table
+# with every round's times.
 #
 # With Hugo (HUGO, else hugo on PATH) it also times a cold Hugo build of
 # the same reports with git info (enableGitInfo), through the smallest
@@ -188,4 +189,17 @@ for n in "${sizes[@]}"; do
   fi
   echo "$row"
   prev=$n
+done
+# Each round's times, in the order they were built.
+echo
+echo "| round | order | $(printf '%s reports | ' "${sizes[@]}" | sed 's/ | $//') |"
+echo "|---:|---|$(printf -- '---:|%.0s' "${sizes[@]}")"
+for r in $(seq 1 "$rounds"); do
+  order=up
+  ((r % 2)) || order=down
+  row="| $r | $order |"
+  for n in "${sizes[@]}"; do
+    row+=" ${gwall[$n,$r]} s ($(awk -v c="${gcpu[$n,$r]}" 'BEGIN {printf "%.2f", c}') CPU) |"
+  done
+  echo "$row"
 done
