@@ -148,10 +148,10 @@ rounds="${GROWTH:-0}"
 [ "$rounds" -gt 0 ] || exit 0
 declare -A gwall gcpu
 for r in $(seq 1 "$rounds"); do
-  # Odd rounds go from the smallest size up, even ones back down: a
-  # build runs faster on memory the one before it freed (see
-  # docs/performance.md), so each size is timed after smaller builds
-  # and after larger ones.
+  # Odd rounds go from the smallest size up, even ones back down: on
+  # these machines memory freed a moment before is much faster to use
+  # than idle memory (see docs/performance.md), so each size is timed
+  # after smaller builds and after larger ones.
   k=${#sizes[@]}
   for j in $(seq 0 $((k - 1))); do
     if ((r % 2)); then n=${sizes[$j]}; else n=${sizes[$((k - 1 - j))]}; fi
