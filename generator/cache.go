@@ -55,8 +55,9 @@ func program() string { return programOnce() }
 // rewrites only the few holding a report it read again.
 const (
 	parsedShards = 16
-	parsedName   = "reports.v4-%02d.gob"
-	parsedOld    = "reports.v3.gob" // the single file of earlier versions
+	parsedName   = "reports.v5-%02d.gob"
+	parsedV4     = "reports.v4-%02d.gob" // shards of the last version, each one gob value
+	parsedOld    = "reports.v3.gob"      // the single file of earlier versions
 )
 
 func shardOf(rel string) int {
@@ -65,11 +66,22 @@ func shardOf(rel string) int {
 	return int(h.Sum32() % parsedShards)
 }
 
-// parsed is the parse cache: reports as report.Parse returned them,
-// before history and cross-checks added to them.
-type parsed struct {
-	Key     string // program and parse options
-	Reports map[string]cached
+// A shard of the parse cache is a parsedHead and then runs of up to
+// parsedRun parsedEntry values, N in all, in one gob stream: reports as
+// report.Parse returned them, before history and cross-checks added to
+// them. Runs keep the encoder's buffer the size of a few reports, where
+// a whole shard as one value grew it to the shard's size, by doubling,
+// on every save.
+type parsedHead struct {
+	Key string // program and parse options
+	N   int
+}
+
+const parsedRun = 64
+
+type parsedEntry struct {
+	Rel string
+	C   cached
 }
 
 // cached is a report as gob keeps it. Gob leaves out zero values, even
@@ -147,10 +159,7 @@ func loadParsed(dir, key string) map[string]cached {
 				return
 			}
 			defer f.Close()
-			var c parsed
-			if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&c); err == nil && c.Key == key {
-				shards[i] = c.Reports
-			}
+			shards[i] = readShard(bufio.NewReaderSize(f, 1<<16), key)
 		})
 	}
 	wg.Wait()
@@ -166,6 +175,56 @@ func loadParsed(dir, key string) map[string]cached {
 		maps.Copy(all, s)
 	}
 	return all
+}
+
+// readShard decodes one shard of the parse cache; nil when it was
+// saved for another key or is damaged, in which case its reports are
+// parsed again.
+func readShard(r io.Reader, key string) map[string]cached {
+	dec := gob.NewDecoder(r)
+	var h parsedHead
+	if err := dec.Decode(&h); err != nil || h.Key != key || h.N < 0 {
+		return nil
+	}
+	m := make(map[string]cached, min(h.N, 1<<14))
+	for len(m) < h.N {
+		var run []parsedEntry
+		if err := dec.Decode(&run); err != nil || len(run) == 0 || len(run) > parsedRun {
+			return nil
+		}
+		for _, e := range run {
+			if e.C.R == nil {
+				return nil
+			}
+			m[e.Rel] = e.C
+		}
+	}
+	if len(m) != h.N {
+		return nil
+	}
+	return m
+}
+
+// writeShard encodes one shard of the parse cache.
+func writeShard(w io.Writer, key string, rs map[string]cached) error {
+	enc := gob.NewEncoder(w)
+	if err := enc.Encode(parsedHead{Key: key, N: len(rs)}); err != nil {
+		return err
+	}
+	run := make([]parsedEntry, 0, parsedRun)
+	for rel, c := range rs {
+		run = append(run, parsedEntry{Rel: rel, C: c})
+		if len(run) == parsedRun {
+			if err := enc.Encode(run); err != nil {
+				return err
+			}
+			run = run[:0]
+		}
+	}
+	if len(run) > 0 {
+		return enc.Encode(run)
+	}
+	return nil
 }
 
 // snapshot copies what later steps of a build change in a parsed
@@ -199,8 +258,9 @@ func saveParsed(dir, key string, rs map[string]cached, dirty *[parsedShards]bool
 			continue
 		}
 		_ = replace.File(filepath.Join(dir, fmt.Sprintf(parsedName, i)), func(w io.Writer) error {
-			return gob.NewEncoder(w).Encode(parsed{Key: key, Reports: shards[i]})
+			return writeShard(w, key, shards[i])
 		})
+		os.Remove(filepath.Join(dir, fmt.Sprintf(parsedV4, i)))
 	}
 	os.Remove(filepath.Join(dir, parsedOld))
 }
