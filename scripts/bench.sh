@@ -17,6 +17,7 @@
 #   SETTLE=10 scripts/bench.sh       # seconds of idle disk before each build (5)
 #   AFTER_DELETE=65 scripts/bench.sh # seconds to wait after deleting earlier outputs (65)
 #   COLD=5 scripts/bench.sh          # cold builds per size (3)
+#   KEEP=1 scripts/bench.sh          # keep every build's site, not just the first's
 #   GROWTH=5 scripts/bench.sh        # also 5 rounds of cold builds, sizes interleaved
 #
 # GROWTH=R adds R rounds after the table, each a cold build of every size
@@ -93,6 +94,12 @@ for n in "${sizes[@]}"; do
 done
 sync
 if [ -n "$deleted" ]; then sleep "${AFTER_DELETE:-65}"; else sleep 5; fi
+# The extra cold builds, the CI builds and the growth rounds leave a
+# site each, some 20 GB at 30,000 reports; they go when the script ends
+# (KEEP=1 keeps them). The deletion slows builds for a minute after
+# (above): leave a minute between runs.
+cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$dir"/cold-* "$dir"/growth-* "$dir"/ci-*; }
+trap cleanup EXIT
 
 echo "| reports | commits | cold build, median (range) | CPU | peak MB | second build | rebuild, nothing changed | rebuild after one commit | peak MB | CI build, caches restored | git log -M | Hugo, git info | peak MB | Hugo ÷ cold build |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
