@@ -41,6 +41,7 @@ sizes=("$@")
 dir="${BENCH_DIR:-${TMPDIR:-/tmp}/hindsight-bench}"
 mkcorpus="${MKCORPUS:-../shared/bench/mkcorpus.py}"
 mkdir -p "$dir"
+dir=$(cd "$dir" && pwd) # the builds run from inside the corpora
 bin="${HINDSIGHT_BIN:-$dir/hindsight}"
 [ -n "${HINDSIGHT_BIN:-}" ] || go build -o "$bin" ./cmd/hindsight
 

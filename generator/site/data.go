@@ -358,11 +358,6 @@ var statusLabels = map[string]string{"in-progress": "in progress", "wont-do": "w
 
 var statusRanks = map[string]int{"open": 1, "in-progress": 2, "done": 3, "wont-do": 4}
 
-// newItem computes what pages show of one action item of e.
-func newItem(e *Entry, a *report.ActionItem, today time.Time) Item {
-	return newInterned().item(e, a, today)
-}
-
 // interned hands the entries of one build one string per owner,
 // priority, day, service and tag: a large site has a hundred thousand
 // action items naming a few owners and priorities and a few thousand
@@ -426,7 +421,7 @@ func (s *interned) day(t time.Time) string {
 	return d
 }
 
-// item is the dashboard row of action item a of e.
+// item computes what pages show of action item a of e.
 func (s *interned) item(e *Entry, a *report.ActionItem, today time.Time) Item {
 	it := Item{
 		Title: a.Title, Owner: a.Owner, Status: a.Status, Priority: a.Priority, Link: a.Link, Due: a.Due, Closed: a.Closed, Action: a,

@@ -37,7 +37,7 @@ func TestActionRowsEscapeLikeTemplates(t *testing.T) {
 	today := date(2025, 2, 26)
 	var items []*Item
 	for i := range r.ActionItems {
-		it := newItem(e, &r.ActionItems[i], today)
+		it := newInterned().item(e, &r.ActionItems[i], today)
 		items = append(items, &it)
 	}
 	tpl := template.Must(template.New("rows").Parse(rowTemplate))
@@ -75,7 +75,7 @@ func TestRowChunks(t *testing.T) {
 		r.ActionItems = make([]report.ActionItem, n)
 		for i := range r.ActionItems {
 			r.ActionItems[i] = report.ActionItem{Title: "item " + strings.Repeat("x", i%7), Status: "open"}
-			it := newItem(e, &r.ActionItems[i], date(2025, 2, 1))
+			it := newInterned().item(e, &r.ActionItems[i], date(2025, 2, 1))
 			items = append(items, &it)
 		}
 		var got strings.Builder
