@@ -12,6 +12,7 @@ package report
 
 import (
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -46,19 +47,65 @@ type fdec struct {
 	stack []*yaml.Node // children of the collections being read
 }
 
+// slabs is memory decodeFast cuts a tree from, for reuse by the next
+// report once the last was read. A report's tree is about 20 KB of
+// nodes, dead as soon as the report is read: made anew for every report
+// it was a tenth of a large build's allocations.
+type slabs struct {
+	nodes []yaml.Node
+	ptrs  []*yaml.Node
+	lines []fline
+}
+
+// maxSlab is the most nodes a pooled slab holds: one outsized report
+// should not keep its tree's memory for the rest of the build.
+const maxSlab = 4096
+
+var slabPool = sync.Pool{New: func() any { return new(slabs) }}
+
+// newSlabs is slabs from the pool; free returns them. Nothing decodeFast
+// built from them may be used after free.
+func newSlabs() *slabs { return slabPool.Get().(*slabs) }
+
+func (s *slabs) free() {
+	if cap(s.nodes) <= maxSlab {
+		slabPool.Put(s)
+	}
+}
+
 // decodeFast decodes b into *out as yaml.Unmarshal(b, out) would and
 // reports whether it could; when it cannot, out is left untouched.
-// Comment fields are left empty: nothing reads them.
-func decodeFast(b []byte, out *yaml.Node) bool {
+// Comment fields are left empty: nothing reads them. With s not nil, the
+// tree is cut from s where it fits, and lives only until s is freed.
+func decodeFast(b []byte, out *yaml.Node, s *slabs) bool {
 	d := fdec{src: string(b), cl: -1}
-	if !d.split() {
+	if s != nil {
+		d.ls = s.lines[:0]
+	}
+	ok := d.split()
+	if s != nil && cap(d.ls) <= 2*maxSlab {
+		s.lines = d.ls[:0]
+	}
+	if !ok {
 		return false
 	}
 	i := d.next(0)
 	if i == len(d.ls) {
 		return true // blank lines and comments only: yaml.v3 sets nothing
 	}
-	p := make([]*yaml.Node, 2*d.est) // the Content slices and the stack
+	var p []*yaml.Node // the Content slices and the stack
+	if s == nil || d.est > maxSlab {
+		p = make([]*yaml.Node, 2*d.est)
+	} else {
+		if cap(s.nodes) < d.est {
+			s.nodes = make([]yaml.Node, 0, d.est)
+		}
+		if cap(s.ptrs) < 2*d.est {
+			s.ptrs = make([]*yaml.Node, 2*d.est)
+		}
+		d.nodes = s.nodes[:0]
+		p = s.ptrs[: 2*d.est : 2*d.est]
+	}
 	d.ptrs, d.stack = p[:0:d.est], p[d.est:d.est]
 	root, j, ok := d.block(i, d.ls[i].ind)
 	if !ok || j != len(d.ls) {
@@ -83,7 +130,9 @@ func (d *fdec) split() bool {
 		return false // yaml.v3 tags a plain "<<" as a merge, anywhere
 	}
 	n := strings.Count(s, "\n") + 1
-	d.ls = make([]fline, 0, n)
+	if cap(d.ls) < n {
+		d.ls = make([]fline, 0, n)
+	}
 	d.est = 2*n + 2
 	start, ind, lead := 0, 0, true
 	for i := 0; i <= len(s); {

@@ -28,8 +28,17 @@ var ignoreComments = cmpopts.IgnoreFields(yaml.Node{}, "HeadComment", "LineComme
 func checkFast(t testing.TB, b []byte) bool {
 	t.Helper()
 	var got yaml.Node
-	if !decodeFast(b, &got) {
-		if !gocmp.Equal(got, yaml.Node{}) {
+	took := decodeFast(b, &got, nil)
+	// Again with slabs from the pool, which earlier inputs' trees were
+	// cut from: the same answer and the same tree.
+	s := newSlabs()
+	defer s.free()
+	var again yaml.Node
+	if decodeFast(b, &again, s) != took {
+		t.Fatalf("decodeFast(%q) took it %v without slabs, %v with", b, took, !took)
+	}
+	if !took {
+		if !gocmp.Equal(got, yaml.Node{}) || !gocmp.Equal(again, yaml.Node{}) {
 			t.Fatalf("decodeFast declined %q but changed the node: %+v", b, got)
 		}
 		return false
@@ -42,6 +51,9 @@ func checkFast(t testing.TB, b []byte) bool {
 	// comments cleared is the same check and only a failure needs cmp.
 	if uncomment(&want); !reflect.DeepEqual(&want, &got) {
 		t.Fatalf("decodeFast(%q) differs from yaml.v3 (-want +got):\n%s", b, gocmp.Diff(&want, &got, ignoreComments))
+	}
+	if !reflect.DeepEqual(&want, &again) {
+		t.Fatalf("decodeFast(%q) with slabs differs from yaml.v3 (-want +got):\n%s", b, gocmp.Diff(&want, &again, ignoreComments))
 	}
 	return true
 }
@@ -265,7 +277,7 @@ func TestFastYAML(t *testing.T) {
 // cannot overwrite another's: they share a slab.
 func TestFastYAMLContentCap(t *testing.T) {
 	var n yaml.Node
-	if !decodeFast([]byte("a: [x]\nb: [y]\n"), &n) {
+	if !decodeFast([]byte("a: [x]\nb: [y]\n"), &n, newSlabs()) {
 		t.Fatal("declined")
 	}
 	m := n.Content[0]
@@ -482,9 +494,11 @@ func BenchmarkFrontMatter(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var n yaml.Node
-			if !decodeFast(in, &n) {
+			s := newSlabs()
+			if !decodeFast(in, &n, s) {
 				b.Fatal("declined")
 			}
+			s.free()
 		}
 	})
 }

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/adrg/frontmatter"
 	"gopkg.in/yaml.v3"
 )
 
@@ -88,26 +88,23 @@ func Parse(relPath string, data []byte, opt Options) (*Report, error) {
 
 	var doc yaml.Node
 	fmLine := 0 // line of the opening ---
-	format := frontmatter.NewFormat("---", "---", func(b []byte, v any) error {
-		if n, ok := v.(*yaml.Node); ok && fastYAML && decodeFast(b, n) {
-			return nil
+	// doc is read into the report by fromYAML below and is not kept.
+	sl := newSlabs()
+	defer sl.free()
+	fm, body, found := splitFront(data)
+	if found && !(fastYAML && decodeFast(fm, &doc, sl)) {
+		if err := yaml.Unmarshal(fm, &doc); err != nil {
+			return nil, yamlError(relPath, err, openingLine(data))
 		}
-		return yaml.Unmarshal(b, v)
-	})
-	body, err := frontmatter.Parse(bytes.NewReader(data), &doc, format)
-	if err != nil {
-		return nil, yamlError(relPath, err, openingLine(data))
 	}
-	if len(body) == len(data) {
+	if !found {
 		if l := openingLine(data); l > 0 && firstLineIs(data, "---") {
 			r.warn(l, "front-matter", "front matter opened with --- is never closed; the file is read as Markdown only")
 		}
 	} else {
 		fmLine = openingLine(data)
 	}
-	// The front matter reader grows a buffer for the body by doubling;
-	// kept for the whole build, that slack is a quarter of the memory a
-	// large site's reports take.
+	// A copy of its own: data is the whole file.
 	r.Body = bytes.Clone(body)
 	r.BodyLine = 1 + bytes.Count(data[:len(data)-len(body)], []byte("\n"))
 
@@ -119,6 +116,47 @@ func Parse(relPath string, data []byte, opt Options) (*Report, error) {
 	applyTemplate(r, opt)
 	r.finish(opt)
 	return r, nil
+}
+
+// splitFront cuts data into front matter and body as the front matter
+// readers of static site generators do: after any blank lines, a line
+// that is "---" once trimmed of white space opens the front matter, and
+// the next such line closes it. fm is the lines between the two, body
+// what follows the closing line. Without a front matter both opened and
+// closed, found is false and body is data. A last line without a line
+// end may close the front matter but not open it.
+func splitFront(data []byte) (fm, body []byte, found bool) {
+	pos := 0
+	for {
+		i := bytes.IndexByte(data[pos:], '\n')
+		if i < 0 {
+			return nil, data, false
+		}
+		line := bytes.TrimSpace(data[pos : pos+i])
+		pos += i + 1
+		if len(line) == 0 {
+			continue
+		}
+		if string(line) != "---" {
+			return nil, data, false
+		}
+		break
+	}
+	start := pos
+	for {
+		end := len(data)
+		i := bytes.IndexByte(data[pos:], '\n')
+		if i >= 0 {
+			end = pos + i + 1
+		}
+		if string(bytes.TrimSpace(data[pos:end])) == "---" {
+			return data[start:pos], data[end:], true
+		}
+		if i < 0 {
+			return nil, data, false
+		}
+		pos = end
+	}
 }
 
 func invalidAt(b []byte) int {
@@ -451,6 +489,16 @@ func (p *fm) seq(key string, n *yaml.Node, f func(i int, v *yaml.Node)) {
 	}
 }
 
+// seqLen is how many entries the list n has, 0 when it is not a list:
+// the lists built from it are sized once, as a large site keeps every
+// report's lists for the whole build.
+func seqLen(n *yaml.Node) int {
+	if n = deref(n); n != nil && n.Kind == yaml.SequenceNode {
+		return len(n.Content)
+	}
+	return 0
+}
+
 func (p *fm) boolean(key string, n node) *bool {
 	s := strings.ToLower(p.scalar(key, n.Node))
 	switch s {
@@ -526,6 +574,7 @@ func (p *fm) security(n node) {
 }
 
 func (p *fm) actions(n node) {
+	p.r.ActionItems = slices.Grow(p.r.ActionItems, seqLen(n.Node))
 	p.seq("action_items", n.Node, func(i int, c *yaml.Node) {
 		a := ActionItem{Line: p.line(c)}
 		key := fmt.Sprintf("action_items[%d]", i)
@@ -584,6 +633,7 @@ func normStatus(s string) string {
 }
 
 func (p *fm) timeline(n node) {
+	p.r.Timeline = slices.Grow(p.r.Timeline, seqLen(n.Node))
 	p.seq("timeline", n.Node, func(i int, c *yaml.Node) {
 		e := Event{Line: p.line(c)}
 		key := fmt.Sprintf("timeline[%d]", i)
