@@ -5,6 +5,7 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"strconv"
 	"strings"
@@ -123,13 +124,40 @@ func Render(src []byte, opt Options) (Doc, error) {
 		}
 		return ast.WalkContinue, nil
 	})
-	var buf bytes.Buffer
-	buf.Grow(len(src) * 2)
-	if err := md.Renderer().Render(&buf, src, doc); err != nil {
+	o := outputs.Get().(*output)
+	o.buf.Reset()
+	o.buf.Grow(len(src) * 2)
+	o.w.Reset(&o.buf)
+	err := md.Renderer().Render(o.w, src, doc)
+	if err == nil {
+		err = o.w.Flush()
+	}
+	html := o.buf.String()
+	if o.buf.Cap() <= maxOutput {
+		outputs.Put(o)
+	}
+	if err != nil {
 		return Doc{}, err
 	}
-	return Doc{HTML: buf.String(), TOC: toc}, nil
+	return Doc{HTML: html, TOC: toc}, nil
 }
+
+// output is what Render writes a page into: goldmark buffers what it
+// writes unless given a util.BufWriter, and a site renders tens of
+// thousands of bodies, so both buffers are kept for reuse.
+type output struct {
+	buf bytes.Buffer
+	w   *bufio.Writer
+}
+
+var outputs = sync.Pool{New: func() any {
+	o := &output{}
+	o.w = bufio.NewWriter(&o.buf)
+	return o
+}}
+
+// maxOutput is the largest buffer kept for reuse.
+const maxOutput = 1 << 20
 
 // plain is the visible text of a node, without emoji or mojibake noise
 // trimmed: the TOC shows what the author wrote.

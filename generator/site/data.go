@@ -279,6 +279,9 @@ func someEntries(rs []*report.Report, cfg *config.Site, today time.Time, public 
 			continue
 		}
 		e.Actions = metrics.CountActions(r.ActionItems, today)
+		if len(r.ActionItems) > 0 {
+			e.Items = make([]Item, 0, len(r.ActionItems))
+		}
 		for j := range r.ActionItems {
 			e.Items = append(e.Items, shared.item(e, &r.ActionItems[j], today))
 		}

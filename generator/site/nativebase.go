@@ -1,5 +1,7 @@
 package site
 
+import "io"
+
 // The frame every report page is written into, layouts/base.html with
 // partials/header.html and partials/footer.html, costs html/template as
 // much again as the page's main block, so while those files are the
@@ -14,11 +16,11 @@ var nativeBaseFiles = []string{
 	"layouts/partials/footer.html",
 }
 
-// reportPage is a whole report page (Kind "report"): base.html around
-// reportMain.
-func reportPage(p *Page, icons map[string]string) string {
-	b := &page{icons: icons}
-	b.Grow(32 << 10)
+// reportPage writes a whole report page (Kind "report") to w: base.html
+// around reportMain.
+func reportPage(w io.Writer, p *Page, icons map[string]string) error {
+	b := newPage(icons, 32<<10)
+	defer b.free()
 	root, site := p.Root, p.Site
 	b.w("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" +
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
@@ -62,7 +64,8 @@ func reportPage(p *Page, icons map[string]string) string {
 	b.w("\n<script src=\"")
 	b.url(root)
 	b.w("assets/hindsight.js\" defer></script>\n</body>\n</html>\n")
-	return b.String()
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 // header is partials/header.html.

@@ -562,7 +562,9 @@ func reportEntry(e *Entry) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.Path, err)
 	}
-	return b, nil
+	// Kept until data/reports.json is written, and MarshalIndent's
+	// slice has room for twice its length.
+	return bytes.Clone(b), nil
 }
 
 func newJSONReport(e *Entry) jsonReport {

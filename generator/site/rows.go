@@ -15,12 +15,14 @@ import (
 // wants other rows overrides action-table.html and ranges over the rows
 // itself.
 
-// rowChunk is how many rows rowChunks puts in one run.
-const rowChunk = 512
+// rowChunk is how many rows rowChunks puts in one run: about 40 KB of
+// HTML, under the 64 KB up to which fmt, which html/template prints the
+// run through, reuses its buffer instead of making one per run.
+const rowChunk = 64
 
 // rowChunks splits a dashboard's rows into runs for actionRows, so that a
-// page of a hundred thousand rows is written a few hundred kilobytes at a
-// time rather than made whole in memory first. No rows are one empty run,
+// page of a hundred thousand rows is written tens of kilobytes at a time
+// rather than made whole in memory first. No rows are one empty run,
 // which actionRows writes as "No action items."
 func rowChunks(rows []*Item) [][]*Item {
 	if len(rows) == 0 {
@@ -52,10 +54,17 @@ func actionRows(root string, rows []*Item) template.HTML {
 
 func writeActionRow(b *strings.Builder, root string, it *Item) {
 	// Lean markup: the phone layout's labels come from CSS, cells sort by
-	// their text, empty cells last.
+	// their text, empty cells last. Each piece is written on its own:
+	// joined first, they were a string per piece per row.
 	w := b.WriteString
-	w(`
-<tr data-status="` + esc(it.Status) + `" data-owner="` + esc(it.OwnerSlug) + `" data-priority="` + esc(it.PriorityKey) + `"`)
+	num := func(n int) { b.Write(strconv.AppendInt(make([]byte, 0, 20), int64(n), 10)) }
+	w("\n<tr data-status=\"")
+	w(esc(it.Status))
+	w(`" data-owner="`)
+	w(esc(it.OwnerSlug))
+	w(`" data-priority="`)
+	w(esc(it.PriorityKey))
+	w(`"`)
 	if it.Overdue {
 		w(` data-due="overdue"`)
 	} else if it.DueSoon {
@@ -63,11 +72,17 @@ func writeActionRow(b *strings.Builder, root string, it *Item) {
 	}
 	w(`><td class="c-title">`)
 	if it.Link != "" {
-		w(`<a href="` + attrURL(it.Link) + `">` + esc(it.Title) + `</a>`)
+		w(`<a href="`)
+		w(attrURL(it.Link))
+		w(`">`)
+		w(esc(it.Title))
+		w(`</a>`)
 	} else {
 		w(esc(it.Title))
 	}
-	w(`</td><td class="c-owner"><a href="` + attrURL(root+it.OwnerURL) + `">`)
+	w(`</td><td class="c-owner"><a href="`)
+	w(attrURL(root + it.OwnerURL))
+	w(`">`)
 	if it.Owner != "" {
 		w(esc(it.Owner))
 	} else {
@@ -75,31 +90,55 @@ func writeActionRow(b *strings.Builder, root string, it *Item) {
 	}
 	w(`</a></td><td class="c-date">`)
 	if it.DueDay != "" {
-		w(`<time>` + it.DueDay + `</time>`)
+		w(`<time>`)
+		w(it.DueDay)
+		w(`</time>`)
 	} else {
 		w(`<span class="muted">no due date</span>`)
 	}
 	if it.Overdue {
-		w(` <span class="overdue">` + strconv.Itoa(it.DaysOverdue) + ` d overdue</span>`)
+		w(` <span class="overdue">`)
+		num(it.DaysOverdue)
+		w(` d overdue</span>`)
 	} else if it.DueSoon {
 		w(` <span class="soon">due soon</span>`)
 	}
-	w(`</td><td class="c-status" data-sort="` + strconv.Itoa(it.StatusRank) + `"><span class="badge status status-` + esc(it.Status) + `">` + esc(it.StatusLabel) + `</span></td><td class="c-sev">`)
+	w(`</td><td class="c-status" data-sort="`)
+	num(it.StatusRank)
+	w(`"><span class="badge status status-`)
+	w(esc(it.Status))
+	w(`">`)
+	w(esc(it.StatusLabel))
+	w(`</span></td><td class="c-sev">`)
 	if it.Priority != "" {
-		w(`<span class="badge sev ` + esc(it.SevClass) + `">` + esc(it.Priority) + `</span>`)
+		w(`<span class="badge sev `)
+		w(esc(it.SevClass))
+		w(`">`)
+		w(esc(it.Priority))
+		w(`</span>`)
 	} else {
 		w(`<span class="muted">—</span>`)
 	}
-	w(`</td><td class="c-id"><a href="` + attrURL(root+it.ReportURL) + `">` + esc(it.ReportID) + `</a></td><td class="c-closed">`)
+	w(`</td><td class="c-id"><a href="`)
+	w(attrURL(root + it.ReportURL))
+	w(`">`)
+	w(esc(it.ReportID))
+	w(`</a></td><td class="c-closed">`)
 	if it.ClosedDay != "" {
-		w(`<time>` + it.ClosedDay + `</time>`)
+		w(`<time>`)
+		w(it.ClosedDay)
+		w(`</time>`)
 		if it.CloseDays >= 0 {
-			w(` <span class="muted">` + strconv.Itoa(it.CloseDays) + ` d to close</span>`)
+			w(` <span class="muted">`)
+			num(it.CloseDays)
+			w(` d to close</span>`)
 		}
 		if it.OnTime {
 			w(` <span class="flag flag-ok">on time</span>`)
 		} else if it.Late {
-			w(` <span class="soon">` + strconv.Itoa(it.DaysLate) + ` d late</span>`)
+			w(` <span class="soon">`)
+			num(it.DaysLate)
+			w(` d late</span>`)
 		}
 	}
 	w(`</td></tr>`)

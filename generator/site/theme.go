@@ -234,8 +234,7 @@ func (t *Templates) stockTheme() bool {
 // Execute renders page kind with data into w.
 func (t *Templates) Execute(w io.Writer, kind string, data any) error {
 	if p, ok := data.(*Page); ok && kind == "report" && t.nativeReport && p.Report != nil {
-		_, err := io.WriteString(w, reportPage(p, t.icons))
-		return err
+		return reportPage(w, p, t.icons)
 	}
 	set, ok := t.sets[kind]
 	if !ok {
