@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/hindsight-docs/hindsight/generator/history"
 	"github.com/hindsight-docs/hindsight/generator/replace"
 	"github.com/hindsight-docs/hindsight/generator/report"
@@ -72,43 +70,17 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 	}
 
 	// Blobs are read and decoded on every core; ids are in report order,
-	// so each reader gets whole runs of one report's versions.
+	// so each reader gets whole runs of one report's versions. A blob is
+	// decoded where it is read, while its bytes are valid.
 	var mu sync.Mutex
-	type blob struct {
-		id   string
-		data []byte
-	}
-	ch := make(chan blob, 64)
-	g, gctx := errgroup.WithContext(ctx)
-	if len(ids) == 0 {
-		workers = 0 // everything is cached
-	}
-	for w := 0; w < workers; w++ {
-		g.Go(func() error {
-			for b := range ch {
-				st := report.ActionStates("", b.data, opt)
-				mu.Lock()
-				states[b.id] = st
-				mu.Unlock()
-			}
-			return nil
-		})
-	}
-	g.Go(func() error {
-		defer close(ch)
-		if len(ids) == 0 {
-			return nil
-		}
-		return history.ReadBlobs(gctx, root, ids, workers, func(id string, data []byte) error {
-			select {
-			case ch <- blob{id, append([]byte(nil), data...)}:
-				return nil
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-		})
+	err := history.ReadBlobs(ctx, root, ids, workers, func(id string, data []byte) error {
+		st := report.ActionStates("", data, opt)
+		mu.Lock()
+		states[id] = st
+		mu.Unlock()
+		return nil
 	})
-	if err := g.Wait(); err != nil {
+	if err != nil {
 		return err
 	}
 	// Versions no report's history holds any more (a report deleted, its

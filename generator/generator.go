@@ -516,9 +516,25 @@ func readFile(abs, rel string) ([]byte, error) {
 		return nil, &report.FileError{Path: rel, Line: 1, Msg: "cannot read: " + errors.Unwrap(err).Error()}
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, report.MaxSize+1))
-	if err != nil {
-		return nil, &report.FileError{Path: rel, Line: 1, Msg: "cannot read: " + err.Error()}
+	// Sized from the file, as os.ReadFile does: io.ReadAll grows its
+	// buffer from 512 bytes, twice the file's size in garbage per report.
+	size := 512
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		size = int(min(st.Size(), report.MaxSize)) + 1
+	}
+	data := make([]byte, 0, size)
+	for len(data) <= report.MaxSize { // report.Parse refuses more by its size
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // the file grew: let append pick the room
+		}
+		n, err := f.Read(data[len(data):min(cap(data), report.MaxSize+1)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &report.FileError{Path: rel, Line: 1, Msg: "cannot read: " + err.Error()}
+		}
 	}
 	return data, nil
 }

@@ -43,7 +43,7 @@ func ReadBlobs(ctx context.Context, root string, ids []string, workers int, fn f
 	for lo := 0; lo < len(ids); lo += per {
 		run := ids[lo:min(lo+per, len(ids))]
 		g.Go(func() error {
-			st := newStore(db, objectCacheBytes/int64(workers))
+			st := newRecyclingStore(db, objectCacheBytes/int64(workers), workers)
 			for _, id := range run {
 				if err := gctx.Err(); err != nil {
 					return err
@@ -52,16 +52,24 @@ func ReadBlobs(ctx context.Context, root string, ids []string, workers int, fn f
 				if h.IsZero() {
 					return fmt.Errorf("history: %q is not an object id", id)
 				}
-				typ, data, err := st.read(h, false)
+				typ, c, key, err := st.readKeyed(h, false)
 				if err != nil {
 					return fmt.Errorf("history: read %s: %w", id, err)
 				}
 				if typ != objBlob {
 					return fmt.Errorf("history: %s: %w", id, errNotBlob)
 				}
+				data := c.bytes()
 				if err := fn(id, data); err != nil {
 					return err
 				}
+				// fn is done with data. A version the cache does not
+				// hold (it never held one read without keep) is used
+				// again for a later one, as are those it let go.
+				if key != noKey && c.rope == nil && st.cache.m[key] == nil {
+					st.retire(data)
+				}
+				st.release()
 			}
 			return nil
 		})
