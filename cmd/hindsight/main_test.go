@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -106,7 +105,7 @@ func unprivileged(ts *testscript.TestScript, neg bool, args []string) {
 			}
 			return os.Lchown(p, nobody, nobody)
 		}))
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+		runAs(cmd, nobody)
 	}
 	err = cmd.Run()
 	_, _ = ts.Stdout().Write(stdout.Bytes())
