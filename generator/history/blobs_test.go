@@ -38,17 +38,7 @@ func TestReadBlobs(t *testing.T) {
 		}
 		ids = append(ids, c.Blob)
 	}
-	got := map[string]string{}
-	var mu sync.Mutex
-	err = ReadBlobs(context.Background(), b.dir, ids, 4, func(id string, data []byte) error {
-		mu.Lock()
-		got[id] = string(data)
-		mu.Unlock()
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := readAll(t, b.dir, ids, 4)
 	// Newest first: the rename kept the content of the edit.
 	if got[ids[0]] != v2 || got[ids[1]] != v2 || got[ids[2]] != v1 {
 		t.Errorf("versions do not match the commits")
@@ -106,21 +96,28 @@ func TestReadBlobsPacked(t *testing.T) {
 		t.Fatalf("%d versions in the history, want %d", len(ids), 24*len(paths))
 	}
 	for _, workers := range []int{1, 2} {
-		got := map[string]string{}
-		var mu sync.Mutex
-		err := ReadBlobs(context.Background(), b.dir, ids, workers, func(id string, data []byte) error {
-			mu.Lock()
-			got[id] = string(data)
-			mu.Unlock()
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := readAll(t, b.dir, ids, workers)
 		for _, id := range ids {
 			if got[id] != want[id] {
 				t.Fatalf("%d workers: blob %s is not the version committed", workers, id)
 			}
 		}
 	}
+}
+
+// readAll is ReadBlobs' content of each of ids, by id.
+func readAll(t *testing.T, dir string, ids []string, workers int) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	var mu sync.Mutex
+	err := ReadBlobs(context.Background(), dir, ids, workers, func(id string, data []byte) error {
+		mu.Lock()
+		got[id] = string(data)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
