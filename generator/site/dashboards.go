@@ -131,7 +131,10 @@ func slugOf(name string) string {
 }
 
 // OwnerURL is the page of an owner, relative to the site root.
-func OwnerURL(name string) string { return "actions/owners/" + slugOf(name) + "/" }
+func OwnerURL(name string) string { return ownerPage(slugOf(name)) }
+
+// ownerPage is the page of the owner whose slug is slug.
+func ownerPage(slug string) string { return "actions/owners/" + slug + "/" }
 
 // ServiceURL is the page of a service, relative to the site root.
 func ServiceURL(name string) string { return "services/" + slugOf(name) + "/" }
@@ -266,7 +269,7 @@ func newActionBoard(entries []*Entry, sevs []string) *ActionBoard {
 	var owners named[Owner]
 	for _, r := range b.Rows {
 		slug := r.OwnerSlug // slugOf(r.Owner), worked out once per owner
-		o := owners.get(slug, func() *Owner { return &Owner{Slug: slug, URL: "actions/owners/" + slug + "/"} })
+		o := owners.get(slug, func() *Owner { return &Owner{Slug: slug, URL: ownerPage(slug)} })
 		o.Names = addName(o.Names, r.Owner)
 		o.Rows = append(o.Rows, r)
 		o.Counts.Count(r.Status, r.Overdue, r.DueSoon)

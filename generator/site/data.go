@@ -392,7 +392,7 @@ func (s *interned) owner(name string) (slug, url string) {
 	o, ok := s.owners[name]
 	if !ok {
 		slug := slugOf(name)
-		o = [2]string{slug, "actions/owners/" + slug + "/"} // as OwnerURL(name), without a second slug
+		o = [2]string{slug, ownerPage(slug)}
 		s.owners[name] = o
 	}
 	return o[0], o[1]
@@ -403,7 +403,7 @@ func (s *interned) priority(p string) (key, class string) {
 	if !ok {
 		v[0] = priorityKey(p)
 		if p != "" {
-			v[1] = "sev-" + strings.ToLower(markdown.Slug(p))
+			v[1] = sevClass(p)
 		}
 		s.sevs[p] = v
 	}

@@ -128,8 +128,9 @@ func searchEntry(e *Entry) (*searchPart, error) {
 	}
 	inHead(d.Title, fieldTitle)
 	n := 0
+	var tmp [binary.MaxVarintLen64]byte
 	for w := range best {
-		n += 1 + uvarintLen(uint64(len(w))) + len(w)
+		n += 1 + binary.PutUvarint(tmp[:], uint64(len(w))) + len(w)
 	}
 	words := make([]byte, 0, n)
 	for w, f := range best {
@@ -138,15 +139,6 @@ func searchEntry(e *Entry) (*searchPart, error) {
 		words = append(words, w...)
 	}
 	return &searchPart{Doc: doc, Words: words}, nil
-}
-
-// uvarintLen is how many bytes binary.AppendUvarint writes for v.
-func uvarintLen(v uint64) int {
-	n := 1
-	for ; v >= 0x80; v >>= 7 {
-		n++
-	}
-	return n
 }
 
 // searchJSON writes SearchJSON to w; part, when not nil, gives each

@@ -263,7 +263,7 @@ func Funcs(currency string) template.FuncMap {
 		"iso":      ISO,
 		"dur":      report.FormatDuration,
 		"slug":     markdown.Slug,
-		"sevClass": func(s string) string { return "sev-" + strings.ToLower(markdown.Slug(s)) },
+		"sevClass": sevClass,
 		"money":    func(v float64) string { return Money(v, currency) },
 		"num":      Thousands,
 		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
