@@ -8,10 +8,10 @@ func TestLimitFor(t *testing.T) {
 		live, want uint64
 	}{
 		{0, baseLimit},
-		{290 * mb, baseLimit}, // a 10,000-report build at its largest
-		{baseLimit * 2 / 5, baseLimit},
-		{320 * mb, 800 * mb},
-		{850 * mb, 2125 * mb}, // a 30,000-report build
+		{190 * mb, baseLimit}, // a 10,000-report build at its largest
+		{baseLimit / 3, baseLimit},
+		{300 * mb, 900 * mb},
+		{600 * mb, 1800 * mb}, // a 30,000-report build
 	}
 	for _, tc := range tests {
 		if got := limitFor(tc.live); got != tc.want {
@@ -22,7 +22,7 @@ func TestLimitFor(t *testing.T) {
 	prev := uint64(0)
 	for live := uint64(0); live < 4<<30; live += 7 * mb {
 		got := limitFor(live)
-		if got < prev || got < 2*live {
+		if got < prev || got < 3*live {
 			t.Fatalf("limitFor(%d MB) = %d MB after %d MB", live/mb, got/mb, prev/mb)
 		}
 		prev = got
