@@ -24,9 +24,13 @@ type packFile struct {
 	size   int64
 	unmap  func() error
 	fanout [256]uint32
-	names  []byte // sorted object ids, 20 bytes each
-	off32  []byte // 4-byte offsets, parallel to names
-	off64  []byte // 8-byte offsets for packs over 2 GiB
+	// fan16 is fanout by the ids' first two bytes (fan16[k] ids sort
+	// before prefix k), for packs with over wideFanout objects; nil
+	// otherwise.
+	fan16 []uint32
+	names []byte // sorted object ids, 20 bytes each
+	off32 []byte // 4-byte offsets, parallel to names
+	off64 []byte // 8-byte offsets for packs over 2 GiB
 }
 
 // mmapPacks can be turned off by tests to exercise the ReadAt path that
@@ -128,7 +132,28 @@ func (p *packFile) parseIndex(b []byte) error {
 	p.names = rest[:n*20]
 	p.off32 = rest[n*24 : n*28] // skip the CRC32 table
 	p.off64 = rest[n*28 : len(rest)-40]
+	if n > wideFanout {
+		p.fan16 = fanout16(p.names)
+	}
 	return nil
+}
+
+// wideFanout is the number of objects above which a pack gets fan16: at
+// 30,000 reports (800,000 objects) git's fan-out leaves 3,000 ids to
+// search, 60 KB of the index, where fan16 leaves a dozen, a few cache
+// lines. It costs 256 KB and one pass over the sorted ids.
+const wideFanout = 1 << 17
+
+// fanout16 counts sorted 20-byte ids by their first two bytes.
+func fanout16(names []byte) []uint32 {
+	f := make([]uint32, 1<<16+1)
+	for i := 0; i+20 <= len(names); i += 20 {
+		f[int(names[i])<<8|int(names[i+1])+1]++
+	}
+	for k := 1; k < len(f); k++ {
+		f[k] += f[k-1]
+	}
+	return f
 }
 
 // find returns the offset of object h in the pack.
@@ -140,19 +165,26 @@ func (p *packFile) parseIndex(b []byte) error {
 // range is halved, so ids that are not spread evenly cost no more than
 // halving does.
 func (p *packFile) find(h plumbing.Hash) (int64, bool) {
-	lo := 0
-	if h[0] > 0 {
-		lo = int(p.fanout[h[0]-1])
+	key := binary.BigEndian.Uint64(h[1:9])
+	kl, kh := uint64(0), uint64(math.MaxUint64) // bound the keys in [lo, hi)
+	var lo, hi int
+	if p.fan16 != nil {
+		k := int(h[0])<<8 | int(h[1])
+		lo, hi = int(p.fan16[k]), int(p.fan16[k+1])
+		kl = uint64(h[1]) << 56
+		kh = kl | (1<<56 - 1)
+	} else {
+		if h[0] > 0 {
+			lo = int(p.fanout[h[0]-1])
+		}
+		hi = int(p.fanout[h[0]])
 	}
-	hi := int(p.fanout[h[0]])
 	if hi > len(p.names)/20 || lo > hi {
 		return 0, false
 	}
-	key := binary.BigEndian.Uint64(h[1:9])
-	kl, kh := uint64(0), uint64(math.MaxUint64) // bound the keys in [lo, hi)
 	for guess := 0; lo < hi; guess++ {
 		m := int(uint(lo+hi) >> 1)
-		if guess < 3 && hi-lo > 16 {
+		if guess < 3 && hi-lo > 4 {
 			step := (kh-kl)/uint64(hi-lo) + 1
 			m = lo + int(min((key-kl)/step, uint64(hi-lo-1)))
 		}

@@ -311,19 +311,30 @@ func TestFind(t *testing.T) {
 			for i := 1; i < 256; i++ {
 				p.fanout[i] += p.fanout[i-1]
 			}
-			for _, h := range ids {
-				if off, ok := p.find(h); !ok || off != set[h] {
-					t.Fatalf("find %s = %d, %v; want %d", h, off, ok, set[h])
+			// Both fan-outs: git's, and fan16, which large packs get.
+			for _, wide := range []bool{false, true} {
+				p.fan16 = nil
+				if wide {
+					p.fan16 = fanout16(p.names)
 				}
-			}
-			for range 20000 {
-				h := tc.id(0)
-				h[19] ^= 1
-				if _, there := set[h]; there {
-					continue
+				for _, h := range ids {
+					if off, ok := p.find(h); !ok || off != set[h] {
+						t.Fatalf("wide %v: find %s = %d, %v; want %d", wide, h, off, ok, set[h])
+					}
 				}
-				if off, ok := p.find(h); ok {
-					t.Fatalf("find %s = %d for an id that is not there", h, off)
+				for k := range 20000 {
+					h := tc.id(0)
+					if k%2 == 0 {
+						h[19] ^= 1
+					} else {
+						h[1] ^= byte(k) // other two-byte prefixes, empty ones among them
+					}
+					if _, there := set[h]; there {
+						continue
+					}
+					if off, ok := p.find(h); ok {
+						t.Fatalf("wide %v: find %s = %d for an id that is not there", wide, h, off)
+					}
 				}
 			}
 		})
