@@ -65,12 +65,15 @@ EOF
 EOF
 fi
 
-# measure WROTE CMD...: prints "seconds peak-MB CPU-seconds" of one run
-# of CMD. WROTE is the folders CMD writes that no later build reads,
-# separated by spaces ("" for none): once CMD is done, their files leave
-# the page cache (see release).
+# measure [DIR...] -- CMD...: prints "seconds peak-MB CPU-seconds" of one
+# run of CMD. The DIRs are the folders CMD writes that no later build
+# reads: once CMD is done, their files leave the page cache (see release).
 measure() {
-  local t wrote=$1
+  local t line folders=()
+  while [ "$1" != -- ]; do
+    folders+=("$1")
+    shift
+  done
   shift
   # Every timed build starts with the disk idle: the writeback of the
   # previous build's few hundred megabytes would otherwise land on it.
@@ -78,11 +81,9 @@ measure() {
   sleep "${SETTLE:-5}"
   t=$(mktemp)
   /usr/bin/time -f '%e %M %U %S' -o "$t" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; tail -1 "$t" >&2; }
-  local line folders
   line=$(tail -1 "$t" | awk '{printf "%.2f %d %.2f", $1, $2/1024, $3 + $4}')
   rm -f "$t"
   # Before the result: the caller reads it and goes on to the next build.
-  read -ra folders <<<"$wrote"
   [ "${#folders[@]}" -eq 0 ] || release "${folders[@]}"
   echo "$line"
 }
@@ -147,34 +148,34 @@ for n in "${sizes[@]}"; do
   build=("$bin" build --out "$dir/out-$n" --force --now 2026-11-27)
   export XDG_CACHE_HOME="$cache"
   cd "$repo"
-  read -r cold cold_mb cpu < <(measure "" "${build[@]}")
+  read -r cold cold_mb cpu < <(measure -- "${build[@]}")
   # More cold builds, each with a cache and an output folder of its own.
   colds=("$cold") cpus=("$cpu")
   for k in $(seq 2 "${COLD:-3}"); do
-    read -r c mb cpu < <(measure "$dir/cold-$n-$k" env XDG_CACHE_HOME="$dir/cold-$n-$k/cache" "$bin" build --out "$dir/cold-$n-$k/out" --force --now 2026-11-27)
+    read -r c mb cpu < <(measure "$dir/cold-$n-$k" -- env XDG_CACHE_HOME="$dir/cold-$n-$k/cache" "$bin" build --out "$dir/cold-$n-$k/out" --force --now 2026-11-27)
     colds+=("$c") cpus+=("$cpu")
     cold_mb=$((mb > cold_mb ? mb : cold_mb))
   done
   cold=$(printf '%s\n' "${colds[@]}" | sort -n | awk '{v[NR] = $1} END {m = v[int((NR + 1) / 2)]; if (NR > 1) printf "%.2f s (%.2f–%.2f)", m, v[1], v[NR]; else printf "%.2f s", m}')
   cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{v[NR] = $1} END {printf "%.1f s", v[int((NR + 1) / 2)]}')
-  read -r second _ _ < <(measure "" "${build[@]}")
-  read -r same _ _ < <(measure "" "${build[@]}")
+  read -r second _ _ < <(measure -- "${build[@]}")
+  read -r same _ _ < <(measure -- "${build[@]}")
   # One new commit: an edit to one report.
   f=$(git ls-files 'docs/incident-reports/*.md' | awk 'NR == 1')
   echo "" >>"$f"
   git -c user.name=Bench -c user.email=bench@example.com commit -qam "bench: one more commit"
-  read -r one one_mb _ < <(measure "$dir/out-$n $dir/.out-$n.prev" "${build[@]}")
+  read -r one one_mb _ < <(measure "$dir/out-$n" "$dir/.out-$n.prev" -- "${build[@]}")
   git reset -q --hard HEAD~1
   # CI: a fresh clone's files are all new to the caches, and its index
   # matches them; the site goes to a folder that is not there yet.
   git ls-files -z | xargs -0 touch
   git update-index -q --refresh
-  read -r ci _ _ < <(measure "$dir/ci-$n" "$bin" build --out "$dir/ci-$n/out" --force --now 2026-11-27)
-  read -r gitlog _ _ < <(measure "" git log -M --name-status -- docs/incident-reports)
+  read -r ci _ _ < <(measure "$dir/ci-$n" -- "$bin" build --out "$dir/ci-$n/out" --force --now 2026-11-27)
+  read -r gitlog _ _ < <(measure -- git log -M --name-status -- docs/incident-reports)
   hugo_s="" hugo_mb="" ratio=""
   if [ -n "$hugo" ]; then
     sync
-    read -r hugo_s hugo_mb _ < <(measure "$dir/hugo-out-$n $dir/hugo-cache-$n" "$hugo" --source . --config "$dir/hugo/hugo.toml" --layoutDir "$dir/hugo/layouts" \
+    read -r hugo_s hugo_mb _ < <(measure "$dir/hugo-out-$n" "$dir/hugo-cache-$n" -- "$hugo" --source . --config "$dir/hugo/hugo.toml" --layoutDir "$dir/hugo/layouts" \
       --destination "$dir/hugo-out-$n" --cacheDir "$dir/hugo-cache-$n" --quiet)
     ratio=$(awk -v h="$hugo_s" -v c="${cold%% s*}" 'BEGIN { printf "%.1f", h / c }')
     hugo_s="$hugo_s s"
@@ -197,7 +198,7 @@ for r in $(seq 1 "$rounds"); do
     if ((r % 2)); then n=${sizes[$j]}; else n=${sizes[$((k - 1 - j))]}; fi
     g="$dir/growth-$n-$r"
     cd "$dir/corpus-$n"
-    read -r s _ c < <(measure "$g" env XDG_CACHE_HOME="$g/cache" "$bin" build --out "$g/out" --force --now 2026-11-27)
+    read -r s _ c < <(measure "$g" -- env XDG_CACHE_HOME="$g/cache" "$bin" build --out "$g/out" --force --now 2026-11-27)
     cd - >/dev/null
     gwall[$n,$r]=$s gcpu[$n,$r]=$c
   done
