@@ -25,7 +25,10 @@
 # how cost grows with the reports: the median and range of each round's
 # ratios, so that the machine's drift, which is large over the minutes
 # between sizes, lands on all sizes of a round alike; and a third table
-# with every round's times.
+# with every round's times. CPU time is also split into the build's own
+# (user) and the kernel's on its behalf (system): page faults, files,
+# and on a virtual machine the host's price for memory, which grows
+# faster than the work when a larger build touches more of it.
 #
 # With Hugo (HUGO, else hugo on PATH) it also times a cold Hugo build of
 # the same reports with git info (enableGitInfo), through the smallest
@@ -65,7 +68,8 @@ EOF
 EOF
 fi
 
-# measure [DIR...] -- CMD...: prints "seconds peak-MB CPU-seconds" of one
+# measure [DIR...] -- CMD...: prints "seconds peak-MB CPU-seconds
+# user-seconds system-seconds" of one
 # run of CMD. The DIRs are the folders CMD writes that no later build
 # reads: once CMD is done, their files leave the page cache (see release).
 measure() {
@@ -81,7 +85,7 @@ measure() {
   sleep "${SETTLE:-5}"
   t=$(mktemp)
   /usr/bin/time -f '%e %M %U %S' -o "$t" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; tail -1 "$t" >&2; }
-  line=$(tail -1 "$t" | awk '{printf "%.2f %d %.2f", $1, $2/1024, $3 + $4}')
+  line=$(tail -1 "$t" | awk '{printf "%.2f %d %.2f %.2f %.2f", $1, $2/1024, $3 + $4, $3, $4}')
   rm -f "$t"
   # Before the result: the caller reads it and goes on to the next build.
   [ "${#folders[@]}" -eq 0 ] || release "${folders[@]}"
@@ -148,18 +152,18 @@ for n in "${sizes[@]}"; do
   build=("$bin" build --out "$dir/out-$n" --force --now 2026-11-27)
   export XDG_CACHE_HOME="$cache"
   cd "$repo"
-  read -r cold cold_mb cpu < <(measure -- "${build[@]}")
+  read -r cold cold_mb cpu _ < <(measure -- "${build[@]}")
   # More cold builds, each with a cache and an output folder of its own.
   colds=("$cold") cpus=("$cpu")
   for k in $(seq 2 "${COLD:-3}"); do
-    read -r c mb cpu < <(measure "$dir/cold-$n-$k" -- env XDG_CACHE_HOME="$dir/cold-$n-$k/cache" "$bin" build --out "$dir/cold-$n-$k/out" --force --now 2026-11-27)
+    read -r c mb cpu _ < <(measure "$dir/cold-$n-$k" -- env XDG_CACHE_HOME="$dir/cold-$n-$k/cache" "$bin" build --out "$dir/cold-$n-$k/out" --force --now 2026-11-27)
     colds+=("$c") cpus+=("$cpu")
     cold_mb=$((mb > cold_mb ? mb : cold_mb))
   done
   cold=$(printf '%s\n' "${colds[@]}" | sort -n | awk '{v[NR] = $1} END {m = v[int((NR + 1) / 2)]; if (NR > 1) printf "%.2f s (%.2f–%.2f)", m, v[1], v[NR]; else printf "%.2f s", m}')
   cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{v[NR] = $1} END {printf "%.1f s", v[int((NR + 1) / 2)]}')
-  read -r second _ _ < <(measure -- "${build[@]}")
-  read -r same _ _ < <(measure -- "${build[@]}")
+  read -r second _ < <(measure -- "${build[@]}")
+  read -r same _ < <(measure -- "${build[@]}")
   # One new commit: an edit to one report.
   f=$(git ls-files 'docs/incident-reports/*.md' | awk 'NR == 1')
   echo "" >>"$f"
@@ -170,8 +174,8 @@ for n in "${sizes[@]}"; do
   # matches them; the site goes to a folder that is not there yet.
   git ls-files -z | xargs -0 touch
   git update-index -q --refresh
-  read -r ci _ _ < <(measure "$dir/ci-$n" -- "$bin" build --out "$dir/ci-$n/out" --force --now 2026-11-27)
-  read -r gitlog _ _ < <(measure -- git log -M --name-status -- docs/incident-reports)
+  read -r ci _ < <(measure "$dir/ci-$n" -- "$bin" build --out "$dir/ci-$n/out" --force --now 2026-11-27)
+  read -r gitlog _ < <(measure -- git log -M --name-status -- docs/incident-reports)
   hugo_s="" hugo_mb="" ratio=""
   if [ -n "$hugo" ]; then
     sync
@@ -187,7 +191,7 @@ done
 
 rounds="${GROWTH:-0}"
 [ "$rounds" -gt 0 ] || exit 0
-declare -A gwall gcpu
+declare -A gwall gcpu guser gsys
 for r in $(seq 1 "$rounds"); do
   # Odd rounds go from the smallest size up, even ones back down: on
   # these machines memory freed a moment before is much faster to use
@@ -198,19 +202,19 @@ for r in $(seq 1 "$rounds"); do
     if ((r % 2)); then n=${sizes[$j]}; else n=${sizes[$((k - 1 - j))]}; fi
     g="$dir/growth-$n-$r"
     cd "$dir/corpus-$n"
-    read -r s _ c < <(measure "$g" -- env XDG_CACHE_HOME="$g/cache" "$bin" build --out "$g/out" --force --now 2026-11-27)
+    read -r s _ c u y < <(measure "$g" -- env XDG_CACHE_HOME="$g/cache" "$bin" build --out "$g/out" --force --now 2026-11-27)
     cd - >/dev/null
-    gwall[$n,$r]=$s gcpu[$n,$r]=$c
+    gwall[$n,$r]=$s gcpu[$n,$r]=$c guser[$n,$r]=$u gsys[$n,$r]=$y
   done
 done
 # spread UNIT VALUES... prints the median and range of the values.
 spread() { local u=$1; shift; printf '%s\n' "$@" | sort -g | awk -v u="$u" '{v[NR] = $1} END {printf "%.2f%s (%.2f–%.2f)", v[int((NR + 1) / 2)], u, v[1], v[NR]}'; }
 echo
-echo "| reports | cold build, median (range) | CPU | ms per report | ÷ ${sizes[0]} reports | CPU ÷ ${sizes[0]} reports | ÷ previous size | CPU ÷ previous size |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| reports | cold build, median (range) | CPU | ms per report | ÷ ${sizes[0]} reports | CPU ÷ ${sizes[0]} reports | ÷ previous size | CPU ÷ previous size | user CPU ÷ previous size | system CPU ÷ previous size |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 prev=""
 for n in "${sizes[@]}"; do
-  ws=() cs=() ms=() rw=() rc=() pw=() pc=()
+  ws=() cs=() ms=() rw=() rc=() pw=() pc=() pu=() py=()
   for r in $(seq 1 "$rounds"); do
     ws+=("${gwall[$n,$r]}") cs+=("${gcpu[$n,$r]}")
     ms+=("$(awk -v s="${gwall[$n,$r]}" -v n="$n" 'BEGIN {print s * 1000 / n}')")
@@ -219,14 +223,16 @@ for n in "${sizes[@]}"; do
     if [ -n "$prev" ]; then
       pw+=("$(awk -v a="${gwall[$n,$r]}" -v b="${gwall[$prev,$r]}" 'BEGIN {print a / b}')")
       pc+=("$(awk -v a="${gcpu[$n,$r]}" -v b="${gcpu[$prev,$r]}" 'BEGIN {print a / b}')")
+      pu+=("$(awk -v a="${guser[$n,$r]}" -v b="${guser[$prev,$r]}" 'BEGIN {print a / b}')")
+      py+=("$(awk -v a="${gsys[$n,$r]}" -v b="${gsys[$prev,$r]}" 'BEGIN {print a / b}')")
     fi
   done
   row="| $n | $(spread " s" "${ws[@]}") | $(spread " s" "${cs[@]}")"
   row+=" | $(spread "" "${ms[@]}") | $(spread "" "${rw[@]}") | $(spread "" "${rc[@]}")"
   if [ -n "$prev" ]; then
-    row+=" | $(spread "" "${pw[@]}") | $(spread "" "${pc[@]}") |"
+    row+=" | $(spread "" "${pw[@]}") | $(spread "" "${pc[@]}") | $(spread "" "${pu[@]}") | $(spread "" "${py[@]}") |"
   else
-    row+=" | | |"
+    row+=" | | | | |"
   fi
   echo "$row"
   prev=$n
@@ -240,7 +246,7 @@ for r in $(seq 1 "$rounds"); do
   ((r % 2)) || order=down
   row="| $r | $order |"
   for n in "${sizes[@]}"; do
-    row+=" ${gwall[$n,$r]} s ($(awk -v c="${gcpu[$n,$r]}" 'BEGIN {printf "%.2f", c}') CPU) |"
+    row+=" ${gwall[$n,$r]} s ($(awk -v c="${gcpu[$n,$r]}" -v u="${guser[$n,$r]}" -v y="${gsys[$n,$r]}" 'BEGIN {printf "%.2f CPU: %.2f user, %.2f system", c, u, y}')) |"
   done
   echo "$row"
 done
