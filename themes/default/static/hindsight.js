@@ -62,19 +62,29 @@
     try { window.history.replaceState(null, "", url); } catch (e) { /* file: URLs in some browsers */ }
   }
 
+  // rowsOf lists the rows of all of a table's bodies: a large table comes
+  // in runs of rows, one tbody each, that the browser lays out apart.
+  function rowsOf(table) {
+    var rows = [];
+    Array.prototype.forEach.call(table.tBodies, function (b) {
+      for (var i = 0; i < b.rows.length; i++) rows.push(b.rows[i]);
+    });
+    return rows;
+  }
+
   // Sortable tables: header buttons sort by each cell's data-sort. A table
   // with data-sort-query keeps its order in the query ("sort=due",
   // "sort=-due") under its headers' data-key names.
   document.querySelectorAll("table[data-sortable]").forEach(function (table) {
-    var body = table.tBodies[0];
-    if (!body || body.rows.length < 2) return;
+    var bodies = Array.prototype.slice.call(table.tBodies);
+    if (rowsOf(table).length < 2) return;
     var heads = table.querySelectorAll("thead th");
     var inURL = table.hasAttribute("data-sort-query");
     function sortBy(th, col, asc) {
       heads.forEach(function (o) { o.setAttribute("aria-sort", "none"); });
       th.setAttribute("aria-sort", asc ? "ascending" : "descending");
       // One key per row, computed once: large tables sort quickly.
-      var keyed = Array.prototype.map.call(body.rows, function (r, i) {
+      var keyed = rowsOf(table).map(function (r, i) {
         var c = r.cells[col];
         var v = c ? (c.getAttribute("data-sort") || c.textContent.trim()) : "";
         return { k: v !== "" && !isNaN(v) ? Number(v) : v.toLowerCase(), i: i, r: r };
@@ -85,9 +95,17 @@
         var d = typeof a === typeof z ? (a < z ? -1 : a > z ? 1 : 0) : (typeof a === "number" ? -1 : 1);
         return (asc ? d : -d) || x.i - y.i;
       });
-      var frag = document.createDocumentFragment();
-      keyed.forEach(function (x) { frag.appendChild(x.r); });
-      body.appendChild(frag);
+      // Each body keeps as many rows as it had, now in the new order
+      // (counted first: moving a row takes it from its body).
+      var sizes = bodies.map(function (b) { return b.rows.length; });
+      var at = 0;
+      bodies.forEach(function (b, j) {
+        var frag = document.createDocumentFragment();
+        for (var k = at; k < at + sizes[j]; k++) frag.appendChild(keyed[k].r);
+        at += sizes[j];
+        b.appendChild(frag);
+        if (bodies.length > 1) b.hidden = !Array.prototype.some.call(b.rows, function (r) { return !r.hidden; });
+      });
     }
     heads.forEach(function (th, col) {
       var b = document.createElement("button");
@@ -125,7 +143,8 @@
   document.querySelectorAll(".filters[data-filter]").forEach(function (box) {
     var table = document.getElementById(box.getAttribute("data-filter"));
     if (!table || !table.tBodies[0]) return;
-    var rows = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return r.hasAttribute("data-status"); });
+    var rows = rowsOf(table).filter(function (r) { return r.hasAttribute("data-status"); });
+    var bodies = Array.prototype.slice.call(table.tBodies);
     var names = Array.prototype.map.call(box.querySelectorAll("[name]"), function (f) { return f.name; });
     var noun = box.getAttribute("data-noun") || "action items";
     var actions = !box.hasAttribute("data-noun");
@@ -160,6 +179,12 @@
         var ok = matches(r, vals, q, i);
         if (r.hidden === ok) r.hidden = !ok;
         if (ok) shown++;
+      });
+      // A run of rows with none shown goes, so it leaves no gap where
+      // the browser has not laid it out yet.
+      if (bodies.length > 1) bodies.forEach(function (b) {
+        var any = Array.prototype.some.call(b.rows, function (r) { return !r.hidden; });
+        if (b.hidden === any) b.hidden = !any;
       });
       if (count) count.textContent = filtered ? "Showing " + shown + " of " + rows.length + " " + noun : "";
       if (none) none.hidden = shown > 0;
