@@ -72,6 +72,23 @@ func TestLongTables(t *testing.T) {
 				t.Errorf("the runs of a table of %d rows have content-visibility %q, want auto", total, lazy)
 			}
 
+			// No serious or critical accessibility problem, in the runs
+			// laid out or not.
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](needAxe(t))); err != nil {
+				t.Fatalf("inject axe-core: %v", err)
+			}
+			vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]violation](runAxe, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatalf("axe.run: %v", err)
+			}
+			for _, v := range vs {
+				if v.Impact == "serious" || v.Impact == "critical" {
+					t.Errorf("/%s: %s", tc.path, v)
+				} else {
+					t.Logf("/%s: %s", tc.path, v)
+				}
+			}
+
 			// Every column starts and ends at the same place in the
 			// header, the first run and the last.
 			cols, err := chromedp.Run(ctx, chromedp.Evaluate[[][]int](js(`
