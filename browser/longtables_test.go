@@ -177,3 +177,27 @@ func TestLongTables(t *testing.T) {
 		})
 	}
 }
+
+// TestLongSearchList: the search page's list of every report, which shows
+// until the index has loaded (and always without JavaScript), comes in
+// lists of 256 past 1,000 reports, each laid out only near the screen.
+func TestLongSearchList(t *testing.T) {
+	needBrowser(t)
+	base, _ := perfSite(t)
+	ctx, rec := newTab(t, base)
+	if err := load(ctx, rec, base+"search/"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(function () {
+		var lists = document.querySelectorAll(".search-all.lazy .search-all-list"), n = 0;
+		lists.forEach(function (l) { n += l.children.length; });
+		return [String(lists.length), String(n), lists.length > 1 ? getComputedStyle(lists[1]).contentVisibility : ""];
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{fmt.Sprint((perfReports + 255) / 256), fmt.Sprint(perfReports), "auto"}; !slices.Equal(got, want) {
+		t.Errorf("lists, reports listed and content-visibility are %v, want %v", got, want)
+	}
+	rec.check(t)
+}
