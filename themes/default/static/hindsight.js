@@ -72,6 +72,16 @@
     return rows;
   }
 
+  // hideEmptyRuns hides each run of a table in runs whose rows are all
+  // hidden, so it leaves no gap where the browser has not laid it out.
+  function hideEmptyRuns(bodies) {
+    if (bodies.length < 2) return;
+    bodies.forEach(function (b) {
+      var any = Array.prototype.some.call(b.rows, function (r) { return !r.hidden; });
+      if (b.hidden === any) b.hidden = !any;
+    });
+  }
+
   // Sortable tables: header buttons sort by each cell's data-sort. A table
   // with data-sort-query keeps its order in the query ("sort=due",
   // "sort=-due") under its headers' data-key names.
@@ -104,8 +114,8 @@
         for (var k = at; k < at + sizes[j]; k++) frag.appendChild(keyed[k].r);
         at += sizes[j];
         b.appendChild(frag);
-        if (bodies.length > 1) b.hidden = !Array.prototype.some.call(b.rows, function (r) { return !r.hidden; });
       });
+      hideEmptyRuns(bodies);
     }
     heads.forEach(function (th, col) {
       var b = document.createElement("button");
@@ -180,12 +190,7 @@
         if (r.hidden === ok) r.hidden = !ok;
         if (ok) shown++;
       });
-      // A run of rows with none shown goes, so it leaves no gap where
-      // the browser has not laid it out yet.
-      if (bodies.length > 1) bodies.forEach(function (b) {
-        var any = Array.prototype.some.call(b.rows, function (r) { return !r.hidden; });
-        if (b.hidden === any) b.hidden = !any;
-      });
+      hideEmptyRuns(bodies);
       if (count) count.textContent = filtered ? "Showing " + shown + " of " + rows.length + " " + noun : "";
       if (none) none.hidden = shown > 0;
     }
