@@ -64,6 +64,7 @@ func (db *objectDB) close() error {
 type store struct {
 	db    *objectDB
 	cache *lru
+	fl    inflater // for mapped packs
 	zr    io.ReadCloser
 	br    bytes.Reader
 	bufr  *bufio.Reader
@@ -316,6 +317,16 @@ func (s *store) readPacked(pi int, off int64, keep bool) (int, content, error) {
 func (s *store) inflate(p *packFile, off, size int64) ([]byte, error) {
 	if size < 0 || size > maxObjectSize {
 		return nil, fmt.Errorf("object of %d bytes is too large", size)
+	}
+	if p.data != nil {
+		if off > int64(len(p.data)) {
+			return nil, errors.New("pack offset out of range")
+		}
+		out := s.alloc(int(size))
+		if err := s.fl.inflate(p.data[off:], out); err != nil {
+			return nil, fmt.Errorf("inflate: %w", err)
+		}
+		return out, nil
 	}
 	if err := s.resetInflater(p, off); err != nil {
 		return nil, err
