@@ -20,8 +20,9 @@ import (
 // one refill covers a whole length and distance pair. The packs of any
 // platform without mmap still go through klauspost's reader.
 //
-// It accepts what compress/flate accepts: complete Huffman codes, or the
-// one code of one bit zlib writes; no preset dictionary.
+// It accepts what compress/flate accepts: complete Huffman codes, the one
+// code of one bit zlib writes, or no distance code at all for a block
+// without matches; no preset dictionary.
 
 var (
 	errInflateCorrupt = errors.New("corrupt deflate stream")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	kzlib "github.com/klauspost/compress/zlib"
@@ -24,6 +25,15 @@ func treeLike(n int, seed uint64) []byte {
 		}
 	}
 	return b.Bytes()[:n]
+}
+
+// junk returns n bytes of noise, as a recycled buffer might hold.
+func junk(rng *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(rng.Uint32())
+	}
+	return b
 }
 
 func deflate(t testing.TB, data []byte, level int) []byte {
@@ -45,12 +55,23 @@ func TestInflate(t *testing.T) {
 	for i := range random {
 		random[i] = byte(rng.Uint32())
 	}
+	far := random[:32768]
+	// Fibonacci frequencies make compress/flate write its longest codes,
+	// 15 bits, which the tables look up in two steps.
+	var skewed []byte
+	for s, a, b := 0, 1, 1; s < 40; s, a, b = s+1, b, min(a+b, 5000) {
+		skewed = append(skewed, bytes.Repeat([]byte{byte(s * 5)}, a)...)
+	}
+	rng.Shuffle(len(skewed), func(i, j int) { skewed[i], skewed[j] = skewed[j], skewed[i] })
 	inputs := map[string][]byte{
 		"empty":    {},
 		"one":      {'x'},
 		"text":     bytes.Repeat([]byte("the quick brown fox jumps over the lazy dog\n"), 300),
 		"runs":     bytes.Repeat([]byte{0}, 100000),
+		"short":    bytes.Repeat([]byte("abcde"), 20000), // matches closer than eight bytes
 		"random":   random,
+		"far":      slices.Concat(far, far, far), // matches 32,768 bytes back
+		"skewed":   skewed,
 		"tree":     treeLike(150000, 1),
 		"tree-big": treeLike(600000, 2),
 	}
@@ -62,7 +83,8 @@ func TestInflate(t *testing.T) {
 				stream := deflate(t, data, level)
 				// What follows a stream in a pack is the next entry.
 				in := append(stream[:len(stream):len(stream)], 0x95, 0x0a, 0x78, 0x9c)
-				out := make([]byte, len(data))
+				// Buffers come recycled, with old bytes in them.
+				out := junk(rng, len(data))
 				if err := z.inflate(in, out); err != nil {
 					t.Fatalf("inflate: %v", err)
 				}
@@ -70,6 +92,7 @@ func TestInflate(t *testing.T) {
 					t.Fatal("output differs")
 				}
 				// Exactly the stream, nothing after it.
+				out = junk(rng, len(data))
 				if err := z.inflate(stream, out); err != nil || !bytes.Equal(out, data) {
 					t.Fatalf("inflate without bytes after: %v", err)
 				}
@@ -128,6 +151,7 @@ func FuzzInflate(f *testing.F) {
 	f.Add([]byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}, int8(0))
 	var z inflater
 	var ref zlibReader
+	rng := rand.New(rand.NewPCG(1, 1))
 	writers := map[int]*zlib.Writer{}
 	var buf bytes.Buffer
 	f.Fuzz(func(t *testing.T, in []byte, level int8) {
@@ -150,7 +174,7 @@ func FuzzInflate(f *testing.F) {
 				t.Fatal(err)
 			}
 			stream := buf.Bytes()
-			out := make([]byte, len(data))
+			out := junk(rng, len(data))
 			if err := z.inflate(stream, out); err != nil || !bytes.Equal(out, data) {
 				t.Fatalf("level %d: round trip failed: %v", lv, err)
 			}
@@ -170,12 +194,20 @@ func FuzzInflate(f *testing.F) {
 			}
 			return
 		}
-		out := make([]byte, len(want))
+		out := junk(rng, len(want))
 		if err := z.inflate(in, out); err != nil {
 			t.Fatalf("compress/zlib decodes %d bytes, inflate fails: %v", len(want), err)
 		}
 		if !bytes.Equal(out, want) {
 			t.Fatal("output differs from compress/zlib's")
+		}
+		if err := z.inflate(in, junk(rng, len(want)+1)); !errors.Is(err, errInflateShort) {
+			t.Fatalf("with room for one byte more: got %v, want %v", err, errInflateShort)
+		}
+		if len(want) > 0 {
+			if err := z.inflate(in, junk(rng, len(want)-1)); !errors.Is(err, errInflateLong) {
+				t.Fatalf("with room for one byte less: got %v, want %v", err, errInflateLong)
+			}
 		}
 	})
 }
