@@ -394,6 +394,11 @@ func (z *inflater) readCodes(r *bitReader) error {
 	return nil
 }
 
+// sub is where the link entry e sends the bits b.
+func sub(e uint32, b uint64) uint64 {
+	return uint64(e>>16) + b>>(e&31)&(1<<(e>>8&31)-1)
+}
+
 // decodeBlock decodes one block's symbols into out from o on. The bit
 // reader's fields live in locals here, where the compiler keeps them in
 // registers.
@@ -422,23 +427,27 @@ func decodeBlock(r *bitReader, lit, dist *huffTable, out []byte, o int) (int, er
 		}
 		e := lt[b&lmask]
 		if e&linkFlag != 0 {
-			e = lt[uint64(e>>16)+b>>(e&31)&(1<<(e>>8&31)-1)]
+			e = lt[sub(e, b)]
 		}
 		b >>= e & 31
 		nb -= uint(e & 31)
 		sym := e >> 16
 		if sym < 256 {
-			// Literals come in runs (the ids in a tree): a second one
-			// fits in the bits left.
+			// Literals come in runs (the ids in a tree): with 48 bits
+			// left, a second code fits, and whatever follows it if it
+			// is a length (at most 15+33).
 			if o >= len(out) {
 				err = errInflateLong
 				break
 			}
 			out[o] = byte(sym)
 			o++
+			if nb < 48 {
+				continue
+			}
 			e = lt[b&lmask]
 			if e&linkFlag != 0 {
-				e = lt[uint64(e>>16)+b>>(e&31)&(1<<(e>>8&31)-1)]
+				e = lt[sub(e, b)]
 			}
 			b >>= e & 31
 			nb -= uint(e & 31)
@@ -451,22 +460,6 @@ func decodeBlock(r *bitReader, lit, dist *huffTable, out []byte, o int) (int, er
 				out[o] = byte(sym)
 				o++
 				continue
-			}
-			// What follows a length code needs up to 33 bits.
-			if nb < 33 {
-				if pos+8 <= len(in) {
-					b |= binary.LittleEndian.Uint64(in[pos:]) << nb
-					pos += int(63-nb) >> 3
-					nb |= 56
-				} else {
-					r.pos, r.b, r.nb = pos, b, nb
-					ok := r.refill()
-					pos, b, nb = r.pos, r.b, r.nb
-					if !ok {
-						err = errInflateEOF
-						break
-					}
-				}
 			}
 		}
 		if sym == 256 {
@@ -483,7 +476,7 @@ func decodeBlock(r *bitReader, lit, dist *huffTable, out []byte, o int) (int, er
 		nb -= uint(x)
 		e = dt[b&dmask]
 		if e&linkFlag != 0 {
-			e = dt[uint64(e>>16)+b>>(e&31)&(1<<(e>>8&31)-1)]
+			e = dt[sub(e, b)]
 		}
 		b >>= e & 31
 		nb -= uint(e & 31)
