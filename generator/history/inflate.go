@@ -407,6 +407,7 @@ func decodeBlock(r *bitReader, lit, dist *huffTable, out []byte, o int) (int, er
 	dt, dmask := dist.entries, uint64(1)<<dist.root-1
 	in, pos, b, nb := r.in, r.pos, r.b, r.nb
 	var err error
+loop:
 	for {
 		// A literal/length code, its extra bits, a distance code and its
 		// extra bits take at most 15+5+15+13 = 48 bits.
@@ -432,18 +433,18 @@ func decodeBlock(r *bitReader, lit, dist *huffTable, out []byte, o int) (int, er
 		b >>= e & 31
 		nb -= uint(e & 31)
 		sym := e >> 16
-		if sym < 256 {
-			// Literals come in runs (the ids in a tree): with 48 bits
-			// left, a second code fits, and whatever follows it if it
-			// is a length (at most 15+33).
+		// Literals come in runs (the ids in a tree): while 48 bits are
+		// left, the next code fits, and whatever follows it if it is a
+		// length (at most 15+33).
+		for sym < 256 {
 			if o >= len(out) {
 				err = errInflateLong
-				break
+				break loop
 			}
 			out[o] = byte(sym)
 			o++
 			if nb < 48 {
-				continue
+				continue loop
 			}
 			e = lt[b&lmask]
 			if e&linkFlag != 0 {
@@ -452,15 +453,6 @@ func decodeBlock(r *bitReader, lit, dist *huffTable, out []byte, o int) (int, er
 			b >>= e & 31
 			nb -= uint(e & 31)
 			sym = e >> 16
-			if sym < 256 {
-				if o >= len(out) {
-					err = errInflateLong
-					break
-				}
-				out[o] = byte(sym)
-				o++
-				continue
-			}
 		}
 		if sym == 256 {
 			break
