@@ -13,7 +13,7 @@ import (
 // written to and then copied out of, and refill their bit buffer a byte
 // at a time. A cold scan inflates every whole version of each year's
 // folder, 150 KB apiece at 30,000 reports and growing with the reports per
-// year, and in that decoder they took most of the scan. The objects sit
+// year, and in that decoder inflating was the largest part of the scan. The objects sit
 // whole in the mapped pack and the entry header gives their size, so here
 // a stream decodes straight into a buffer of that size: the bit buffer is
 // refilled eight bytes at a time, a match copies within the output, and
@@ -281,7 +281,7 @@ func (z *inflater) inflate(in, out []byte) error {
 		}
 	}
 	r.byteAlign()
-	if r.pos < 0 || r.pos+4 > len(in) {
+	if r.pos+4 > len(in) {
 		return errInflateEOF
 	}
 	if o != len(out) {
@@ -296,7 +296,7 @@ func (z *inflater) inflate(in, out []byte) error {
 func stored(r *bitReader, out []byte, o int) (int, error) {
 	r.byteAlign()
 	in := r.in
-	if r.pos < 0 || r.pos+4 > len(in) {
+	if r.pos+4 > len(in) {
 		return o, errInflateEOF
 	}
 	n := int(binary.LittleEndian.Uint16(in[r.pos:]))

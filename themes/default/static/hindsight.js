@@ -72,8 +72,8 @@
     return rows;
   }
 
-  // hideEmptyRuns hides each run of a table in runs whose rows are all
-  // hidden, so it leaves no gap where the browser has not laid it out.
+  // hideEmptyRuns hides each of a table's runs whose rows are all hidden,
+  // so that no run leaves a gap where the browser has not laid it out.
   function hideEmptyRuns(bodies) {
     if (bodies.length < 2) return;
     bodies.forEach(function (b) {
