@@ -150,37 +150,63 @@ func priorityKey(p string) string {
 	return "none"
 }
 
-// urgency orders action items on the dashboards.
-func urgency(a, b *Item) int {
-	rank := func(r *Item) int {
+// byUrgency sorts action items the way the dashboards list them: overdue
+// first, most days overdue first; then open items with a due date, soonest
+// first; then open items without one; then closed items, most recently
+// closed first (unknown close dates last), later due dates first. Ties keep
+// their order.
+//
+// Each item's place is worked out once into a key of its own, and the keys
+// are sorted: comparing items directly reads several of each item's fields
+// and its action item at every comparison, and on a large site those are
+// spread over the heap, so the sort spent most of its time waiting for
+// memory (eight times as long for three times the items).
+func byUrgency(rows []*Item) {
+	type key struct {
+		rank   int8
+		k1, k2 instant
+		i      int32 // the item's place before sorting
+	}
+	keys := make([]key, len(rows))
+	for i, r := range rows {
+		k := key{i: int32(i)}
 		switch {
 		case r.Overdue:
-			return 0
+			k.k1 = instant{s: -int64(r.DaysOverdue)}
 		case r.Action.Open() && !r.Due.IsZero():
-			return 1
+			k.rank, k.k1 = 1, instantOf(r.Due)
 		case r.Action.Open():
-			return 2
+			k.rank = 2
 		default:
-			return 3
+			k.rank, k.k1, k.k2 = 3, instantOf(r.Closed).neg(), instantOf(r.Due).neg()
 		}
+		keys[i] = k
 	}
-	ra, rb := rank(a), rank(b)
-	if ra != rb {
-		return cmp.Compare(ra, rb)
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), a.k1.compare(b.k1), a.k2.compare(b.k2), cmp.Compare(a.i, b.i))
+	})
+	sorted := make([]*Item, len(rows))
+	for j, k := range keys {
+		sorted[j] = rows[k.i]
 	}
-	switch ra {
-	case 0:
-		return cmp.Compare(b.DaysOverdue, a.DaysOverdue)
-	case 1:
-		return a.Due.Compare(b.Due)
-	case 3:
-		// recently closed first; unknown close dates last
-		if c := b.Closed.Compare(a.Closed); c != 0 {
-			return c
-		}
-		return b.Due.Compare(a.Due)
-	}
-	return 0
+	copy(rows, sorted)
+}
+
+// instant is a time as seconds and nanoseconds, which order times as
+// time.Time.Compare does (the zero time first) without a time.Time's
+// location.
+type instant struct {
+	s int64
+	n int32
+}
+
+func instantOf(t time.Time) instant { return instant{t.Unix(), int32(t.Nanosecond())} }
+
+// neg reverses the order of instants.
+func (x instant) neg() instant { return instant{-x.s, -x.n} }
+
+func (x instant) compare(y instant) int {
+	return cmp.Or(cmp.Compare(x.s, y.s), cmp.Compare(x.n, y.n))
 }
 
 // named groups things whose names share a slug.
@@ -264,7 +290,7 @@ func newActionBoard(entries []*Entry, sevs []string) *ActionBoard {
 			b.Counts.Count(e.Items[i].Status, e.Items[i].Overdue, e.Items[i].DueSoon)
 		}
 	}
-	slices.SortStableFunc(b.Rows, urgency)
+	byUrgency(b.Rows)
 
 	var owners named[Owner]
 	for _, r := range b.Rows {

@@ -488,18 +488,40 @@ func day(t time.Time) time.Time {
 func newHome(entries []*Entry, mopt metrics.Options) *Home {
 	h := &Home{TotalReports: len(entries), KPIs: metrics.KPIs(reports(entries), mopt)}
 	h.Latest = entries[:min(len(entries), 8)]
+	h.Overdue = mostOverdue(entries, 10)
+	return h
+}
+
+// mostOverdue lists the n overdue action items with the most days overdue,
+// most first; of those as late, the first in entries come first. It keeps
+// only the n it has found so far rather than sorting every overdue item:
+// on a large site most items can be overdue.
+func mostOverdue(entries []*Entry, n int) []*Item {
+	if n <= 0 {
+		return nil
+	}
+	top := make([]*Item, 0, n+1)
 	for _, e := range entries {
 		for i := range e.Items {
-			if e.Items[i].Overdue {
-				h.Overdue = append(h.Overdue, &e.Items[i])
+			it := &e.Items[i]
+			if !it.Overdue || len(top) == n && it.DaysOverdue <= top[n-1].DaysOverdue {
+				continue
+			}
+			// After every item at least as late: ties keep their order.
+			at := len(top)
+			for at > 0 && top[at-1].DaysOverdue < it.DaysOverdue {
+				at--
+			}
+			top = slices.Insert(top, at, it)
+			if len(top) > n {
+				top = top[:n]
 			}
 		}
 	}
-	sort.SliceStable(h.Overdue, func(i, j int) bool { return h.Overdue[i].DaysOverdue > h.Overdue[j].DaysOverdue })
-	if len(h.Overdue) > 10 {
-		h.Overdue = h.Overdue[:10]
+	if len(top) == 0 {
+		return nil
 	}
-	return h
+	return top
 }
 
 // years lists the distinct start years, newest first.
