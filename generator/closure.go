@@ -23,8 +23,11 @@ import (
 //
 // The action items of a blob never change, so they are kept in a cache
 // file under cacheDir (when not ""): a build reads only versions it has
-// not seen before.
-func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report, opt report.Options, workers int) error {
+// not seen before. The file is written in the background; saved waits
+// until it is.
+func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report, opt report.Options, workers int) (saved func(), err error) {
+	var save sync.WaitGroup
+	saved = save.Wait
 	type job struct {
 		r     *report.Report
 		blobs []string // oldest first; "" for a deletion
@@ -66,14 +69,14 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 		jobs = append(jobs, j)
 	}
 	if len(jobs) == 0 {
-		return nil
+		return saved, nil
 	}
 
 	// Blobs are read and decoded on every core; ids are in report order,
 	// so each reader gets whole runs of one report's versions. A blob is
 	// decoded where it is read, while its bytes are valid.
 	var mu sync.Mutex
-	err := history.ReadBlobs(ctx, root, ids, workers, func(id string, data []byte) error {
+	err = history.ReadBlobs(ctx, root, ids, workers, func(id string, data []byte) error {
 		st := report.ActionStates("", data, opt)
 		mu.Lock()
 		states[id] = st
@@ -81,7 +84,7 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 		return nil
 	})
 	if err != nil {
-		return err
+		return saved, err
 	}
 	// Versions no report's history holds any more (a report deleted, its
 	// history rewritten, or its last item reopened) are dropped when the
@@ -101,7 +104,9 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 	}
 	if len(states) > known || stale > len(states)/4 {
 		maps.DeleteFunc(states, func(b string, _ []report.ActionState) bool { return !used[b] })
-		saveStates(cacheDir, states)
+		// Encoding the states is a core's work on a large site; the
+		// matching below only reads them.
+		save.Go(func() { saveStates(cacheDir, states) })
 	}
 
 	for _, j := range jobs {
@@ -133,7 +138,7 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 			}
 		}
 	}
-	return nil
+	return saved, nil
 }
 
 // match finds item i of the current version in an earlier one: by

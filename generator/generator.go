@@ -365,7 +365,10 @@ func load(ctx context.Context, cfg Config, parsed func([]*report.Report)) (set *
 		if !hist.NotRepo && hist.Head != "" {
 			start := time.Now()
 			defer func() { set.Phases = append(set.Phases, Phase{"closing dates", time.Since(start)}) }()
-			if err := closeDates(ctx, root, cacheDir, set.Reports, opt, cfg.workers()); err != nil {
+			statesSaved, err := closeDates(ctx, root, cacheDir, set.Reports, opt, cfg.workers())
+			parseSaved := saved
+			saved = func() { parseSaved(); statesSaved() }
+			if err != nil {
 				// Closure dates are a nicety: the site builds without them.
 				set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: cfg.Site.ReportsDir, Severity: "warning", Rule: "history",
 					Message: "action item closing dates unavailable: " + err.Error()})
@@ -655,7 +658,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	phase(name, t)
 	t = time.Now()
+	savedParts := in.Pages.SaveParts()
 	if err := site.Publish(tmp, out, build, o.Written); err != nil {
+		savedParts()
 		return fail(err)
 	}
 	if pageFile != "" {
@@ -664,6 +669,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		_ = in.Pages.Save(pageFile, out)
 		prunePageFiles(pageFile, time.Now())
 	}
+	savedParts()
 	phase("publish", t)
 	diags := append([]report.Diagnostic(nil), set.Errors...)
 	diags = append(diags, set.Diagnostics...)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -262,78 +263,36 @@ func PruneFolders(dir string) {
 
 // newEntries computes the entries of rs (sorted newest first).
 func newEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool) []*Entry {
-	return someEntries(rs, cfg, today, public, nil)
+	return someEntries(rs, cfg, today, public, nil, 0)
 }
 
 // someEntries is newEntries computing in full only the entries of the
 // report paths in only (all when nil); the others get their URL and
 // links, which the full ones need.
-func someEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool, only map[string]bool) []*Entry {
+func someEntries(rs []*report.Report, cfg *config.Site, today time.Time, public bool, only map[string]bool, workers int) []*Entry {
 	out := make([]*Entry, len(rs))
-	shared := newInterned()
 	for i, u := range pageURLs(rs) {
-		r := rs[i]
-		e := &Entry{Report: r, URL: u}
-		out[i] = e
-		if only != nil && !only[r.Path] {
-			continue
-		}
-		e.Actions = metrics.CountActions(r.ActionItems, today)
-		if len(r.ActionItems) > 0 {
-			e.Items = make([]Item, 0, len(r.ActionItems))
-		}
-		for j := range r.ActionItems {
-			e.Items = append(e.Items, shared.item(e, &r.ActionItems[j], today))
-		}
-		fmtDur := func(d time.Duration, ok bool) string {
-			if !ok {
-				return ""
-			}
-			return report.FormatDuration(d)
-		}
-		e.TTD = fmtDur(r.TimeToDetect())
-		e.TTA = fmtDur(r.Duration(r.Acknowledged))
-		e.TTM = fmtDur(r.Duration(r.Mitigated))
-		if d, ok := r.TimeToResolve(); ok {
-			e.TTR, e.TTRMinutes, e.HasTTR = report.FormatDuration(d), d.Minutes(), true
-		}
-		if h, ok := metrics.Delay(r); ok {
-			e.DelayHours, e.HasDelay = h, true
-			e.OnTime = h <= cfg.ReportDeadlineHours
-			e.Filed = filed(h, cfg.ReportDeadlineHours)
-		}
-		if r.Git != nil {
-			for _, c := range r.Git.History {
-				rv := Revision{Commit: c.Commit, Short: c.Commit[:min(len(c.Commit), 7)], Author: c.Author, Subject: c.Subject, Date: c.Date}
-				if cfg.RepoURL != "" {
-					rv.URL = cfg.RepoURL + "/commit/" + c.Commit
-				}
-				e.Revisions = append(e.Revisions, rv)
-			}
-		}
-		if cfg.RepoURL != "" {
-			e.EditURL = cfg.RepoURL + "/blob/" + cfg.Branch + "/" + r.Path
-		}
-		for _, rv := range r.Reviewers {
-			if !rv.Approved.IsZero() {
-				e.Approved++
-			}
-		}
-		for _, a := range r.Attachments {
-			e.Attachments = append(e.Attachments, Link{Title: a, URL: a})
-		}
-		for _, s := range r.Services {
-			if s = strings.TrimSpace(s); s != "" {
-				e.ServiceLinks = append(e.ServiceLinks, Link{Title: s, URL: shared.page("service", ServiceURL, s)})
-			}
-		}
-		for _, t := range r.Tags {
-			if t = strings.TrimSpace(t); t != "" {
-				e.TagLinks = append(e.TagLinks, Link{Title: t, URL: shared.page("tag", TagURL, t)})
-			}
-		}
-		out[i] = e
+		out[i] = &Entry{Report: rs[i], URL: u}
 	}
+	// On every core, in runs of entries that share strings within the
+	// run: on a large site everything else waits for the entries.
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, max(1, len(out)/256))
+	var wg sync.WaitGroup
+	for k := range workers {
+		run := out[k*len(out)/workers : (k+1)*len(out)/workers]
+		wg.Go(func() {
+			shared := newInterned()
+			for _, e := range run {
+				if only == nil || only[e.Report.Path] {
+					fillEntry(e, cfg, today, shared)
+				}
+			}
+		})
+	}
+	wg.Wait()
 	byID := make(map[string]*Entry, len(out))
 	for _, e := range out {
 		if _, dup := byID[e.ID]; !dup {
@@ -355,6 +314,66 @@ func someEntries(rs []*report.Report, cfg *config.Site, today time.Time, public 
 		}
 	}
 	return out
+}
+
+// fillEntry works out what e shows of its report, with the strings of
+// shared.
+func fillEntry(e *Entry, cfg *config.Site, today time.Time, shared *interned) {
+	r := e.Report
+	e.Actions = metrics.CountActions(r.ActionItems, today)
+	if len(r.ActionItems) > 0 {
+		e.Items = make([]Item, 0, len(r.ActionItems))
+	}
+	for j := range r.ActionItems {
+		e.Items = append(e.Items, shared.item(e, &r.ActionItems[j], today))
+	}
+	fmtDur := func(d time.Duration, ok bool) string {
+		if !ok {
+			return ""
+		}
+		return report.FormatDuration(d)
+	}
+	e.TTD = fmtDur(r.TimeToDetect())
+	e.TTA = fmtDur(r.Duration(r.Acknowledged))
+	e.TTM = fmtDur(r.Duration(r.Mitigated))
+	if d, ok := r.TimeToResolve(); ok {
+		e.TTR, e.TTRMinutes, e.HasTTR = report.FormatDuration(d), d.Minutes(), true
+	}
+	if h, ok := metrics.Delay(r); ok {
+		e.DelayHours, e.HasDelay = h, true
+		e.OnTime = h <= cfg.ReportDeadlineHours
+		e.Filed = filed(h, cfg.ReportDeadlineHours)
+	}
+	if r.Git != nil {
+		for _, c := range r.Git.History {
+			rv := Revision{Commit: c.Commit, Short: c.Commit[:min(len(c.Commit), 7)], Author: c.Author, Subject: c.Subject, Date: c.Date}
+			if cfg.RepoURL != "" {
+				rv.URL = cfg.RepoURL + "/commit/" + c.Commit
+			}
+			e.Revisions = append(e.Revisions, rv)
+		}
+	}
+	if cfg.RepoURL != "" {
+		e.EditURL = cfg.RepoURL + "/blob/" + cfg.Branch + "/" + r.Path
+	}
+	for _, rv := range r.Reviewers {
+		if !rv.Approved.IsZero() {
+			e.Approved++
+		}
+	}
+	for _, a := range r.Attachments {
+		e.Attachments = append(e.Attachments, Link{Title: a, URL: a})
+	}
+	for _, s := range r.Services {
+		if s = strings.TrimSpace(s); s != "" {
+			e.ServiceLinks = append(e.ServiceLinks, Link{Title: s, URL: shared.page("service", ServiceURL, s)})
+		}
+	}
+	for _, t := range r.Tags {
+		if t = strings.TrimSpace(t); t != "" {
+			e.TagLinks = append(e.TagLinks, Link{Title: t, URL: shared.page("tag", TagURL, t)})
+		}
+	}
 }
 
 var statusLabels = map[string]string{"in-progress": "in progress", "wont-do": "won't do"}

@@ -2,13 +2,18 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/hindsight-docs/hindsight/generator/config"
 	"github.com/hindsight-docs/hindsight/generator/report"
+	"github.com/hindsight-docs/hindsight/themes"
 )
 
 // TestDuplicateIDsGetOwnPages: two reports with one ID (which check
@@ -73,6 +78,53 @@ func TestReportsJSONPiecewise(t *testing.T) {
 		}
 		if diff := cmp.Diff(want.String(), string(got)); diff != "" {
 			t.Errorf("%d reports: (-whole +piecewise)\n%s", n, diff)
+		}
+	}
+}
+
+// TestWorkersSameSite: the entries are worked out in runs, one per worker,
+// each run with strings of its own; a site must not depend on how many
+// runs there were.
+func TestWorkersSameSite(t *testing.T) {
+	cfg, err := config.Default(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := benchReports(1100)
+	rs[1000].Related = []string{rs[3].ID, "INC-MISSING"}
+	render := func(workers int) map[string]string {
+		dir := t.TempDir()
+		in := Input{Config: cfg, Now: fixtureNow, Theme: themes.Default(), Reports: rs, Workers: workers}
+		if _, err := Render(context.Background(), in, dir); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{}
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(dir, p)
+			files[filepath.ToSlash(rel)] = string(b)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	one, three := render(1), render(3)
+	if len(one) < 1100 {
+		t.Fatalf("one worker wrote %d files, want more than 1,100", len(one))
+	}
+	for name, b := range one {
+		if three[name] != b {
+			t.Errorf("%s differs between one worker and three", name)
+		}
+	}
+	for name := range three {
+		if _, ok := one[name]; !ok {
+			t.Errorf("%s written by three workers only", name)
 		}
 	}
 }

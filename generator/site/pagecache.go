@@ -260,14 +260,10 @@ func LoadPageCache(file, parts, program string, staged, published *Site) *PageCa
 }
 
 // Save writes this build's records atomically; call it once the site is
-// published in out. The shards of parts that changed are written too.
+// published in out. SaveParts writes the parts.
 func (c *PageCache) Save(file, out string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var wg sync.WaitGroup
-	if c.parts != "" {
-		c.saveParts(&wg)
-	}
 	// This build's folder, and the one it replaced, which the next
 	// build renders into.
 	folders := map[int]int64{}
@@ -277,19 +273,25 @@ func (c *PageCache) Save(file, out string) error {
 	if st, err := os.Stat(filepath.Join(out, Manifest)); err == nil {
 		folders[c.Build] = st.ModTime().UnixNano()
 	}
-	err := replace.File(file, func(w io.Writer) error {
+	return replace.File(file, func(w io.Writer) error {
 		return gob.NewEncoder(w).Encode(pageFile{Version: pageCacheVersion, Last: c.Build, Pages: c.next, Folders: folders})
 	})
-	wg.Wait()
-	return err
 }
 
-// saveParts writes, in the background of wg, the shards holding a part
-// this build worked out anew, with this build's parts alone: a shard
-// keeps a removed report's parts only until it is next written, and
-// every shard is written on the first build of a day, when every page
-// key changes.
-func (c *PageCache) saveParts(wg *sync.WaitGroup) {
+// SaveParts starts writing the shards holding a part this build worked
+// out anew, with this build's parts alone, and returns a function that
+// waits until they are written. A shard keeps a removed report's parts
+// only until it is next written, and every shard is written on the first
+// build of a day, when every page key changes. A part is used only for
+// inputs that match its key, so the shards can be written while the site
+// is published, and stay right whether or not it is: on a large site that
+// takes them off the end of the build.
+func (c *PageCache) SaveParts() (wait func()) {
+	var wg sync.WaitGroup
+	if c == nil || c.parts == "" {
+		return wg.Wait
+	}
+	c.mu.Lock()
 	var shards [partShards]partsShard
 	for i := range shards {
 		shards[i] = partsShard{Reports: map[string]*reportPart{}, Search: map[string]*searchPart{}}
@@ -300,6 +302,7 @@ func (c *PageCache) saveParts(wg *sync.WaitGroup) {
 	for url, p := range c.nextSearch {
 		shards[partShard(url)].Search[url] = p
 	}
+	c.mu.Unlock()
 	for i := range shards {
 		if !c.partsDirty[i].Load() {
 			continue
@@ -310,6 +313,7 @@ func (c *PageCache) saveParts(wg *sync.WaitGroup) {
 			})
 		})
 	}
+	return wg.Wait
 }
 
 func (c *PageCache) enabled() bool { return c != nil && c.Program != "" }

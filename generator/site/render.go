@@ -137,6 +137,31 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	g.Go(func() error {
 		return w.stream("data/reports.json", func(o io.Writer) error { return reportsJSON(o, entries, in.Now, cache.reportPart) })
 	})
+	if !in.noDashboards {
+		// The action exports, three tasks: each file is tens of megabytes
+		// on a large site, so they go with the data files, before the
+		// many small tasks that then fill both cores to the end.
+		actions := sync.OnceValue(func() []export.Action { return export.Actions(reports(entries), info.Today, URL) })
+		// The exports carry the build time.
+		stamp := in.Now.Format(time.RFC3339Nano)
+		for _, f := range []struct {
+			rel   string
+			write func(io.Writer) error
+		}{
+			{"data/actions.json", func(o io.Writer) error { return export.ActionsJSON(o, in.Now, actions()) }},
+			{"data/actions.csv", func(o io.Writer) error { return export.ActionsCSV(o, actions()) }},
+			{"data/actions.ics", func(o io.Writer) error {
+				return export.ActionsICS(o, info.Title, in.Now, in.Config.BaseURL, actions())
+			}},
+		} {
+			g.Go(func() error {
+				if unchanged(f.rel, stamp) {
+					return nil
+				}
+				return w.stream(f.rel, f.write)
+			})
+		}
+	}
 	// The biggest dashboard pages go first, so they do not finish last.
 	if !in.noDashboards {
 		g.Go(func() error {
@@ -305,29 +330,6 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return w.page(tpl, p)
 	})
 	g.Go(func() error { return w.exports(entries, info, in, board, services, tags) })
-	if !in.noDashboards {
-		// Three tasks: each file is tens of megabytes on a large site.
-		actions := sync.OnceValue(func() []export.Action { return export.Actions(reports(entries), info.Today, URL) })
-		// The exports carry the build time.
-		stamp := in.Now.Format(time.RFC3339Nano)
-		for _, f := range []struct {
-			rel   string
-			write func(io.Writer) error
-		}{
-			{"data/actions.json", func(o io.Writer) error { return export.ActionsJSON(o, in.Now, actions()) }},
-			{"data/actions.csv", func(o io.Writer) error { return export.ActionsCSV(o, actions()) }},
-			{"data/actions.ics", func(o io.Writer) error {
-				return export.ActionsICS(o, info.Title, in.Now, in.Config.BaseURL, actions())
-			}},
-		} {
-			g.Go(func() error {
-				if unchanged(f.rel, stamp) {
-					return nil
-				}
-				return w.stream(f.rel, f.write)
-			})
-		}
-	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -350,7 +352,7 @@ func prepare(in Input, only map[string]bool) (*Templates, []*Entry, *Info, error
 	rs := append([]*report.Report(nil), in.Reports...)
 	report.Sort(rs)
 	today := in.Now.In(in.Config.Location)
-	entries := someEntries(rs, in.Config, today, in.Public, only)
+	entries := someEntries(rs, in.Config, today, in.Public, only, in.Workers)
 	info := &Info{
 		Title:         in.Config.Title,
 		Description:   in.Config.Description,
