@@ -179,50 +179,6 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			return w.page(tpl, p)
 		})
 	}
-	// Report pages: the bulk of the work, one task each.
-	for _, e := range entries {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			diag, seen := addDiag, func(string, string, bool) {}
-			var rec *pageRecord
-			if cache.cached(e) {
-				if cache.reuse(w, links, e, e.key, addDiag) {
-					return nil
-				}
-				rec = cache.record(e.URL, e.key)
-				diag = func(d report.Diagnostic) { rec.Diags = append(rec.Diags, d); addDiag(d) }
-				seen = func(dest, out string, broken bool) { rec.Links = append(rec.Links, linkDep{dest, out, broken}) }
-			}
-			p := page("report", e.URL, e.ID+": "+e.Title, "incidents")
-			p.Report = e
-			resolver, copies := links.forReport(e, diag, seen)
-			doc, err := markdown.Render(e.Body, markdown.Options{Links: resolver, DropTitle: true})
-			if err != nil {
-				return fmt.Errorf("%s: render markdown: %w", e.Path, err)
-			}
-			p.Doc = doc
-			if err := w.page(tpl, p); err != nil {
-				return err
-			}
-			complete := true
-			for _, c := range copies() {
-				if err := w.copyFile(c.src, path.Join(e.URL, c.dst)); err != nil {
-					diag(report.Diagnostic{Path: e.Path, Line: 1, Severity: "warning", Rule: "attachment", Message: err.Error()})
-					complete = false
-				} else if rec != nil && !rec.copied(c.src, c.dst) {
-					complete = false
-				}
-			}
-			// A page whose files could not all be copied is rendered
-			// again next time, which tries them again.
-			if rec != nil && complete {
-				cache.store(e.URL, rec)
-			}
-			return nil
-		})
-	}
 	g.Go(func() error {
 		p := page("home", "", info.Title, "home")
 		p.Home = newHome(entries, mopt)
@@ -330,6 +286,52 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 		return w.page(tpl, p)
 	})
 	g.Go(func() error { return w.exports(entries, info, in, board, services, tags) })
+	// Report pages: the bulk of the work, one small task each, last, so
+	// that they fill both cores to the end while the lists and
+	// dashboards, some of them tens of megabytes, are written first.
+	for _, e := range entries {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			diag, seen := addDiag, func(string, string, bool) {}
+			var rec *pageRecord
+			if cache.cached(e) {
+				if cache.reuse(w, links, e, e.key, addDiag) {
+					return nil
+				}
+				rec = cache.record(e.URL, e.key)
+				diag = func(d report.Diagnostic) { rec.Diags = append(rec.Diags, d); addDiag(d) }
+				seen = func(dest, out string, broken bool) { rec.Links = append(rec.Links, linkDep{dest, out, broken}) }
+			}
+			p := page("report", e.URL, e.ID+": "+e.Title, "incidents")
+			p.Report = e
+			resolver, copies := links.forReport(e, diag, seen)
+			doc, err := markdown.Render(e.Body, markdown.Options{Links: resolver, DropTitle: true})
+			if err != nil {
+				return fmt.Errorf("%s: render markdown: %w", e.Path, err)
+			}
+			p.Doc = doc
+			if err := w.page(tpl, p); err != nil {
+				return err
+			}
+			complete := true
+			for _, c := range copies() {
+				if err := w.copyFile(c.src, path.Join(e.URL, c.dst)); err != nil {
+					diag(report.Diagnostic{Path: e.Path, Line: 1, Severity: "warning", Rule: "attachment", Message: err.Error()})
+					complete = false
+				} else if rec != nil && !rec.copied(c.src, c.dst) {
+					complete = false
+				}
+			}
+			// A page whose files could not all be copied is rendered
+			// again next time, which tries them again.
+			if rec != nil && complete {
+				cache.store(e.URL, rec)
+			}
+			return nil
+		})
+	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
