@@ -147,12 +147,20 @@ func writeActionRow(b *strings.Builder, root string, it *Item) {
 // htmlEscaper is html/template's escaping of text and attribute values.
 var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
 
-// esc escapes text for element content and quoted attribute values.
+// escaped marks the bytes htmlEscaper replaces.
+var escaped = [256]bool{0: true, '"': true, '&': true, '\'': true, '+': true, '<': true, '>': true}
+
+// esc escapes text for element content and quoted attribute values. Most
+// text needs no escaping; a site's pages ask this of every title, name
+// and link, and a table lookup per byte finds that out in less than half
+// the time strings.ContainsAny takes.
 func esc(s string) string {
-	if !strings.ContainsAny(s, "<>&'\"+\x00") {
-		return s
+	for i := 0; i < len(s); i++ {
+		if escaped[s[i]] {
+			return htmlEscaper.Replace(s)
+		}
 	}
-	return htmlEscaper.Replace(s)
+	return s
 }
 
 // attrURL is s as html/template writes a URL into a quoted attribute:

@@ -91,3 +91,23 @@ func TestRowChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestEscMatchesTemplates: esc writes text as html/template does, in
+// element content and in a quoted attribute, for every byte alone and
+// for text mixing them.
+func TestEscMatchesTemplates(t *testing.T) {
+	tpl := template.Must(template.New("").Parse(`<p title="{{.}}">{{.}}</p>`))
+	inputs := []string{"", "plain text", "Ünïcödé ✓", "a<b>c&d'e\"f+g\x00h", "<script>alert(1)</script>", "\xff\xfe broken"}
+	for c := range 256 {
+		inputs = append(inputs, string([]byte{byte(c)}), "x"+string([]byte{byte(c)})+"y")
+	}
+	for _, s := range inputs {
+		var b strings.Builder
+		if err := tpl.Execute(&b, s); err != nil {
+			t.Fatal(err)
+		}
+		if got := `<p title="` + esc(s) + `">` + esc(s) + `</p>`; got != b.String() {
+			t.Errorf("esc(%q) gives %q, html/template %q", s, got, b.String())
+		}
+	}
+}
