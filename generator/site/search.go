@@ -363,19 +363,45 @@ func plainText(s string) string {
 	return b.String()
 }
 
-// searchStop are words too common in incident reports to narrow a search.
-var searchStop = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`the and for are but not you all any can had her was one our out has
+// searchStopWords are words too common in incident reports to narrow a
+// search.
+const searchStopWords = `the and for are but not you all any can had her was one our out has
 		have him his how its may new now old see two way who did get let put say she too use from that this
 		with they them then than there their these those what when where which while will would could should
 		been being were into onto over under about after before again also only other some such very just
 		more most much each both few own same here why because does doing done our ours your yours via per
-		off upon within without between during against through until yes`) {
-		m[w] = true
+		off upon within without between during against through until yes`
+
+// searchStop holds searchStopWords keyed by stopKey: every word of every
+// report is looked up, and hashing one integer is cheaper than hashing a
+// string.
+var searchStop = func() map[uint64]bool {
+	m := map[uint64]bool{}
+	for _, w := range strings.Fields(searchStopWords) {
+		k, _ := stopKey(w) // each fits: TestStopWords
+		m[k] = true
 	}
 	return m
 }()
+
+// stopKey packs a word of up to eight bytes into an integer, one for each
+// such word: no word holds a zero byte.
+func stopKey(w string) (uint64, bool) {
+	if len(w) > 8 {
+		return 0, false
+	}
+	var k uint64
+	for i := 0; i < len(w); i++ {
+		k |= uint64(w[i]) << (8 * i)
+	}
+	return k, true
+}
+
+// isStop says whether w is one of searchStop.
+func isStop(w string) bool {
+	k, ok := stopKey(w)
+	return ok && searchStop[k]
+}
 
 // searchWords are the distinct lower-cased words of body of three or more
 // characters, stopwords left out, in first-seen order: the body's words
@@ -398,7 +424,7 @@ func searchWords(body []byte) []string {
 // included.
 func bodyWords(body []byte, add func(string)) {
 	searchTokens(string(body), func(w string) {
-		if len(w) < 3 || (len(w) < 12 && utf8.RuneCountInString(w) < 3) || searchStop[w] || !hasLetter(w) {
+		if len(w) < 3 || (len(w) < 12 && utf8.RuneCountInString(w) < 3) || isStop(w) || !hasLetter(w) {
 			return
 		}
 		add(w)

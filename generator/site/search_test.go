@@ -318,3 +318,28 @@ func searchIndex(t *testing.T, rs []*report.Report) []byte {
 	}
 	return b
 }
+
+// TestStopWords: every stop word fits stopKey, and isStop tells the stop
+// words from words that share bytes or a prefix with them.
+func TestStopWords(t *testing.T) {
+	for _, w := range []string{"the", "because", "between", "without", "yes"} {
+		if !isStop(w) {
+			t.Errorf("isStop(%q) = false", w)
+		}
+	}
+	for _, w := range []string{"", "th", "thee", "them2", "because-", "api", "database", "betweenness", "eht", "th\u00e9"} {
+		if isStop(w) {
+			t.Errorf("isStop(%q) = true", w)
+		}
+	}
+	distinct := map[string]bool{}
+	for _, w := range strings.Fields(searchStopWords) {
+		if _, ok := stopKey(w); !ok {
+			t.Errorf("stop word %q is longer than stopKey takes", w)
+		}
+		distinct[w] = true
+	}
+	if len(searchStop) != len(distinct) {
+		t.Errorf("%d stop words kept of %d", len(searchStop), len(distinct))
+	}
+}
