@@ -13,11 +13,12 @@ import (
 // written to and then copied out of, and refill their bit buffer a byte
 // at a time. A cold scan inflates every whole version of each year's
 // folder, 150 KB apiece at 30,000 reports and growing with the reports per
-// year, and in that decoder inflating was the largest part of the scan. The objects sit
-// whole in the mapped pack and the entry header gives their size, so here
-// a stream decodes straight into a buffer of that size: the bit buffer is
-// refilled eight bytes at a time, a match copies within the output, and
-// one refill covers a whole length and distance pair. The packs of any
+// year, and in that decoder inflating was the largest part of the scan.
+// The objects sit whole in the mapped pack and the entry header gives
+// their size, so here a stream decodes straight into a buffer of that
+// size: the bit buffer is refilled eight bytes at a time, a match copies
+// within the output, and one refill covers a whole length and distance
+// pair. The packs of any
 // platform without mmap still go through klauspost's reader.
 //
 // It accepts what compress/flate accepts: complete Huffman codes, the one

@@ -380,8 +380,8 @@ var statusLabels = map[string]string{"in-progress": "in progress", "wont-do": "w
 
 var statusRanks = map[string]int{"open": 1, "in-progress": 2, "done": 3, "wont-do": 4}
 
-// interned hands the entries of one build one string per owner,
-// priority, day, service and tag: a large site has a hundred thousand
+// interned hands the entries of one run (see someEntries) one string per
+// owner, priority, day, service and tag: a large site has a hundred thousand
 // action items naming a few owners and priorities and a few thousand
 // days, and shared strings leave the collector far fewer objects to
 // walk.
