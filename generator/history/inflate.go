@@ -18,8 +18,8 @@ import (
 // their size, so here a stream decodes straight into a buffer of that
 // size: the bit buffer is refilled eight bytes at a time, a match copies
 // within the output, and one refill covers a whole length and distance
-// pair. The packs of any
-// platform without mmap still go through klauspost's reader.
+// pair. The packs of any platform without mmap still go through
+// klauspost's reader.
 //
 // It accepts what compress/flate accepts: complete Huffman codes, the one
 // code of one bit zlib writes, or no distance code at all for a block

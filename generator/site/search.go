@@ -385,13 +385,17 @@ var searchStop = func() map[uint64]bool {
 }()
 
 // stopKey packs a word of up to eight bytes into an integer, one for each
-// such word: no word holds a zero byte.
+// such word. A zero byte would read as the end of a shorter word, so a
+// word holding one has no key.
 func stopKey(w string) (uint64, bool) {
 	if len(w) > 8 {
 		return 0, false
 	}
 	var k uint64
 	for i := 0; i < len(w); i++ {
+		if w[i] == 0 {
+			return 0, false
+		}
 		k |= uint64(w[i]) << (8 * i)
 	}
 	return k, true

@@ -327,7 +327,7 @@ func TestStopWords(t *testing.T) {
 			t.Errorf("isStop(%q) = false", w)
 		}
 	}
-	for _, w := range []string{"", "th", "thee", "them2", "because-", "api", "database", "betweenness", "eht", "th\u00e9"} {
+	for _, w := range []string{"", "th", "thee", "them2", "because-", "api", "database", "betweenness", "eht", "th\u00e9", "the\x00", "yes\x00\x00"} {
 		if isStop(w) {
 			t.Errorf("isStop(%q) = true", w)
 		}
