@@ -361,7 +361,7 @@ func load(ctx context.Context, cfg Config, parsed func([]*report.Report)) (set *
 		// A repository hindsight cannot read still builds, without dates.
 		set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: cfg.Site.ReportsDir, Severity: "warning", Rule: "history", Message: histErr.Error()})
 	} else if hist != nil {
-		attach(set, hist, cfg.Site.ReportsDir)
+		attach(set, hist, cfg.Site.ReportsDir, cfg.Public)
 		if !hist.NotRepo && hist.Head != "" {
 			start := time.Now()
 			defer func() { set.Phases = append(set.Phases, Phase{"closing dates", time.Since(start)}) }()
@@ -376,7 +376,7 @@ func load(ctx context.Context, cfg Config, parsed func([]*report.Report)) (set *
 		}
 	}
 	sortDiags(set.Errors)
-	crossCheck(set)
+	crossCheck(set, cfg.Public)
 	return set, saved, nil
 }
 
@@ -435,9 +435,23 @@ func parseOptions(cfg Config) report.Options {
 }
 
 // attach copies what history knows into each report.
-func attach(set *Set, h *history.Result, dir string) {
+func attach(set *Set, h *history.Result, dir string, public bool) {
 	for _, w := range h.Warnings {
 		set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: dir, Severity: "warning", Rule: "history", Message: w})
+	}
+	// A commit that also changed an internal report may say what that
+	// report is about in its subject; a public build shows the commit
+	// on the public report's page without it.
+	var withheld map[string]bool
+	if public {
+		withheld = map[string]bool{}
+		for _, r := range set.Reports {
+			if f, ok := h.Files[r.Path]; ok && r.Internal() {
+				for _, c := range f.History {
+					withheld[c.Hash] = true
+				}
+			}
+		}
 	}
 	for _, r := range set.Reports {
 		f, ok := h.Files[r.Path]
@@ -451,10 +465,17 @@ func attach(set *Set, h *history.Result, dir string) {
 		g.History = make([]report.Revision, len(f.History))
 		for i, c := range f.History {
 			g.History[i] = report.Revision{Commit: c.Hash, Date: c.Date, Author: c.Author, Subject: c.Subject, Blob: c.Blob}
+			if withheld[c.Hash] {
+				g.History[i].Subject = withheldSubject
+			}
 		}
 		r.Git = g
 	}
 }
+
+// withheldSubject stands for the subject of a commit a public build may
+// not show.
+const withheldSubject = "(commit message not published)"
 
 // pageFile is the page cache's records of the output folder, one file
 // per folder; "" without a cache.
@@ -542,10 +563,15 @@ func readFile(abs, rel string) ([]byte, error) {
 	return data, nil
 }
 
-// crossCheck finds problems that need all reports: duplicate IDs.
-func crossCheck(set *Set) {
+// crossCheck finds problems that need all reports: duplicate IDs. A
+// public build is judged as if internal reports were not there: its
+// pages must not even say that one shares an ID, let alone name its file.
+func crossCheck(set *Set, public bool) {
 	first := map[string]*report.Report{}
 	for _, r := range set.Reports {
+		if public && r.Internal() {
+			continue
+		}
 		if o, dup := first[r.ID]; dup {
 			r.Diagnostics = append(r.Diagnostics, report.Diagnostic{Path: r.Path, Line: line(r, "id"), Severity: "error", Rule: "id-unique",
 				Message: fmt.Sprintf("id %s is also used by %s", r.ID, o.Path)})

@@ -642,6 +642,16 @@ func (c *checker) linkProblem(dir, dest string) string {
 		return "link " + raw + " is broken: there is no " + target
 	case kindLink:
 		return "link " + raw + " goes through the symbolic link " + at + ", which is not published; link to the file itself"
+	case kindFile:
+		// A file beside the report is published with its page, when its
+		// type may be; a report's Markdown file becomes its page.
+		if rel, ok := strings.CutPrefix(target, dir+"/"); ok {
+			if ext := strings.ToLower(path.Ext(rel)); ext != ".md" && ext != ".markdown" {
+				if why := report.AttachmentProblem(rel); why != "" {
+					return "link " + raw + " leads to a file that is not published: it " + why
+				}
+			}
+		}
 	}
 	return ""
 }

@@ -619,12 +619,11 @@ func attachment(s *state) {
 	line := s.line("attachments")
 	for _, a := range s.r.Attachments {
 		a = strings.TrimSpace(a)
-		clean := path.Clean(a)
-		if a == "" || path.IsAbs(a) || clean == "." || clean == ".." || strings.HasPrefix(clean, "../") {
-			s.add("attachment", line, 0, "attachment %q must be a file in the report's folder, named relative to it", a)
+		if why := report.AttachmentProblem(a); why != "" {
+			s.add("attachment", line, 0, "attachment %q %s", a, why)
 			continue
 		}
-		target := path.Join(dir, clean)
+		target := path.Join(dir, path.Clean(a))
 		switch k, at := s.c.stat.lookup(s.c.opt.Root, target); k {
 		case kindFile:
 		case kindMissing:

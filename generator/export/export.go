@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hindsight-docs/hindsight/generator/markdown"
 	"github.com/hindsight-docs/hindsight/generator/report"
 )
 
@@ -385,9 +386,15 @@ func Actions(rs []*report.Report, today time.Time, url func(id string) string) [
 		u := url(r.ID)
 		for i := range r.ActionItems {
 			it := &r.ActionItems[i]
+			link := it.Link
+			if !markdown.Safe(link) {
+				// a javascript: link must not survive into a spreadsheet
+				// or a calendar any more than into a page
+				link = ""
+			}
 			as = append(as, Action{
 				ReportID: r.ID, ReportTitle: r.Title, Index: i, Title: it.Title, Owner: it.Owner, Due: it.Due,
-				Status: it.Status, Priority: it.Priority, Link: it.Link, URL: u, Overdue: it.Overdue(today), Closed: it.Closed,
+				Status: it.Status, Priority: it.Priority, Link: link, URL: u, Overdue: it.Overdue(today), Closed: it.Closed,
 			})
 		}
 	}

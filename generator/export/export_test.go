@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hindsight-docs/hindsight/generator/report"
 )
 
 var now = time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -262,5 +264,24 @@ func TestSitemap(t *testing.T) {
 	}
 	if s.URLs[0].Loc != "https://acme.example/site/" || s.URLs[1].Loc != "https://acme.example/site/incidents/INC-1/" || s.URLs[1].LastMod != "2025-10-12" {
 		t.Errorf("%+v", s.URLs)
+	}
+}
+
+// TestActionsUnsafeLink: a link a page would not publish is not exported
+// either.
+func TestActionsUnsafeLink(t *testing.T) {
+	r := &report.Report{ID: "INC-1", ActionItems: []report.ActionItem{
+		{Title: "a", Link: "javascript:alert(1)"},
+		{Title: "b", Link: " JaVaScRiPt:alert(1)"},
+		{Title: "c", Link: "data:text/html,x"},
+		{Title: "d", Link: "https://tracker.example/1"},
+		{Title: "e", Link: "JIRA-12"},
+	}}
+	as := Actions([]*report.Report{r}, time.Now(), func(id string) string { return id })
+	want := []string{"", "", "", "https://tracker.example/1", "JIRA-12"}
+	for i, a := range as {
+		if a.Link != want[i] {
+			t.Errorf("action %s: link %q, want %q", a.Title, a.Link, want[i])
+		}
 	}
 }

@@ -37,9 +37,9 @@ type Doc struct {
 	TOC  []Heading
 }
 
-// Links rewrites a relative link destination of a report (to another
-// report's Markdown file, to an attachment); it returns dest unchanged
-// when it has nothing to say.
+// Links rewrites a relative or root-relative link destination of a
+// report (to another report's Markdown file, to an attachment); it
+// returns dest unchanged when it has nothing to say.
 type Links func(dest string) string
 
 // Options change how one document is rendered.
@@ -52,6 +52,10 @@ type Options struct {
 	// RawHTML passes raw HTML through. Off by default: reports come
 	// from pull requests and are published on the internet.
 	RawHTML bool
+	// Reserved are element IDs the page around the document uses: a
+	// heading that would take one gets the next free ID instead, so
+	// that the page's anchors and scripts find their own elements.
+	Reserved []string
 }
 
 var linksKey = parser.NewContextKey()
@@ -103,7 +107,7 @@ func Render(src []byte, opt Options) (Doc, error) {
 	if opt.RawHTML {
 		md = u
 	}
-	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	ctx := parser.NewContext(parser.WithIDs(newIDs(opt.Reserved)))
 	if opt.Links != nil {
 		ctx.Set(linksKey, opt.Links)
 	}
@@ -233,8 +237,11 @@ func fix(dest string, links Links) string {
 	return dest
 }
 
+// relative says whether dest names a file of the repository: a relative
+// path, or a path from its root ("/docs/..."), which GitHub reads so and
+// which may name an internal report.
 func relative(dest string) bool {
-	return dest != "" && !strings.HasPrefix(dest, "#") && !strings.HasPrefix(dest, "/") && !strings.Contains(strings.SplitN(dest, "/", 2)[0], ":")
+	return dest != "" && !strings.HasPrefix(dest, "#") && !strings.HasPrefix(dest, "//") && !strings.Contains(strings.SplitN(dest, "/", 2)[0], ":")
 }
 
 // Safe reports whether a URL may be published as a link: relative,
@@ -384,7 +391,13 @@ func (e *escaper) inline(w util.BufWriter, src []byte, n ast.Node, entering bool
 // "incident-metadata".
 type ids struct{ used map[string]bool }
 
-func newIDs() *ids { return &ids{used: map[string]bool{}} }
+func newIDs(reserved []string) *ids {
+	s := &ids{used: make(map[string]bool, len(reserved))}
+	for _, id := range reserved {
+		s.used[id] = true
+	}
+	return s
+}
 
 func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
 	base := Slug(string(value))

@@ -13,6 +13,7 @@ func TestRender(t *testing.T) {
 		name, src   string
 		want, avoid []string
 		toc         int
+		reserved    []string
 	}{
 		{name: "raw html is shown as text", src: "<script>alert(1)</script>\n\nhi <b onclick=\"x()\">b</b>",
 			want: []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;b onclick=&quot;x()&quot;&gt;"}, avoid: []string{"<script", "<b "}},
@@ -29,10 +30,14 @@ func TestRender(t *testing.T) {
 		{name: "heading ids ignore emoji and bold", src: "## 📋 **Incident Metadata**\n\n## Why It Wasn't Detected Earlier\n\n## Incident Metadata",
 			want: []string{`id="incident-metadata"`, `id="why-it-wasnt-detected-earlier"`, `id="incident-metadata-1"`}, toc: 3},
 		{name: "leading title dropped", src: "# Title\n\n## Section", avoid: []string{"<h1"}, toc: 1},
+		{name: "root-relative links are resolved", src: "[a](/docs/incident-reports/2025/INC-1.md) [b](//example.com/x)",
+			want: []string{`href="resolved:/docs/incident-reports/2025/INC-1.md"`, `href="//example.com/x"`}},
+		{name: "reserved ids are not taken", src: "## Main\n\n## Timeline\n\n## Report title", reserved: []string{"main", "timeline", "report-title"},
+			want: []string{`id="main-1"`, `id="timeline-1"`, `id="report-title-1"`}, avoid: []string{`id="main"`, `id="timeline"`}, toc: 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			doc, err := Render([]byte(tc.src), Options{Links: links, DropTitle: true})
+			doc, err := Render([]byte(tc.src), Options{Links: links, DropTitle: true, Reserved: tc.reserved})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"io/fs"
 	"math"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -362,7 +363,11 @@ func fillEntry(e *Entry, cfg *config.Site, today time.Time, shared *interned) {
 		}
 	}
 	for _, a := range r.Attachments {
-		e.Attachments = append(e.Attachments, Link{Title: a, URL: a})
+		// Only what is copied is listed: a refused name (../, a
+		// symbolic link, an HTML file) must not reach the page either.
+		if c, why := attachmentFile(cfg.Root, r.Path, a); why == "" {
+			e.Attachments = append(e.Attachments, Link{Title: a, URL: (&url.URL{Path: c.dst}).String()})
+		}
 	}
 	for _, s := range r.Services {
 		if s = strings.TrimSpace(s); s != "" {

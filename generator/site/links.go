@@ -22,6 +22,11 @@ type linker struct {
 
 type fileCopy struct{ src, dst string }
 
+// pageIDs are the element IDs of a report's page outside its body (the
+// theme's sections, hindsight.js's search box): body headings take others.
+var pageIDs = []string{"main", "report-title", "timeline", "action-items", "items", "security", "related",
+	"meeting", "sign-off", "revisions", "attachments", "search-q", "search-results", "search-help"}
+
 func newLinker(root string, entries []*Entry) *linker {
 	l := &linker{root: root, byPath: make(map[string]*Entry, len(entries))}
 	for _, e := range entries {
@@ -44,10 +49,10 @@ func (l *linker) forReport(e *Entry, diag func(report.Diagnostic), seen func(des
 		}
 	}
 	for _, a := range e.Report.Attachments {
-		c, ok := l.beside(e, a)
-		if !ok {
+		c, why := l.attachment(e, a)
+		if why != "" {
 			diag(report.Diagnostic{Path: e.Path, Line: lineOf(e, "attachments"), Severity: "warning", Rule: "attachment",
-				Message: "attachment " + a + " is not a file inside the report's folder; not published"})
+				Message: "attachment " + a + " " + why + "; not published"})
 			continue
 		}
 		add(c)
@@ -70,18 +75,31 @@ func (l *linker) forReport(e *Entry, diag func(report.Diagnostic), seen func(des
 }
 
 // beside is the file rel (relative to the report's folder) to copy next
-// to its page, when it is a regular file inside that folder reached
-// without a symbolic link.
+// to its page, when it may be published (report.AttachmentProblem) and
+// is a regular file inside that folder reached without a symbolic link.
 func (l *linker) beside(e *Entry, rel string) (fileCopy, bool) {
+	c, why := l.attachment(e, rel)
+	return c, why == ""
+}
+
+// attachment is beside with the reason a file is refused.
+func (l *linker) attachment(e *Entry, rel string) (fileCopy, string) {
+	return attachmentFile(l.root, e.Path, rel)
+}
+
+// attachmentFile is the file rel, named relative to the folder of the
+// report at reportPath (both slash paths, the latter relative to root),
+// to copy next to the report's page, or why it is not published.
+func attachmentFile(root, reportPath, rel string) (fileCopy, string) {
+	if why := report.AttachmentProblem(rel); why != "" {
+		return fileCopy{}, why
+	}
 	clean := path.Clean(rel)
-	if clean == "." || strings.HasPrefix(clean, "../") || clean == ".." || path.IsAbs(rel) {
-		return fileCopy{}, false
-	}
-	src, ok := SafeFile(l.root, path.Join(path.Dir(e.Path), clean))
+	src, ok := SafeFile(root, path.Join(path.Dir(reportPath), clean))
 	if !ok {
-		return fileCopy{}, false
+		return fileCopy{}, "is not a file beside the report (or is reached through a symbolic link)"
 	}
-	return fileCopy{src: src, dst: clean}, true
+	return fileCopy{src: src, dst: clean}, ""
 }
 
 // resolve rewrites one link destination of a report's body: a link to
@@ -103,18 +121,25 @@ func (l *linker) resolve(e *Entry, dest string) (out string, c fileCopy, broken 
 	}
 	dir := path.Dir(e.Path)
 	target := path.Clean(path.Join(dir, p))
+	if strings.HasPrefix(p, "/") {
+		// GitHub reads /docs/... from the repository's root.
+		target = path.Clean(p)[1:]
+	}
 	if other, ok := l.byPath[target]; ok {
 		return relFrom(e.URL, other.URL) + frag, c, false
 	}
 	rel := strings.TrimPrefix(target, dir+"/")
-	if rel != target && !strings.EqualFold(path.Ext(rel), ".md") {
+	if rel != target {
 		if c, ok := l.beside(e, rel); ok {
+			if strings.HasPrefix(p, "/") {
+				return (&url.URL{Path: rel}).String() + frag, c, false
+			}
 			return dest, c, false
 		}
 	}
 	// A Markdown file that is not a published report may be an internal
 	// one: its name must not reach the page.
-	if strings.EqualFold(path.Ext(target), ".md") {
+	if ext := strings.ToLower(path.Ext(target)); ext == ".md" || ext == ".markdown" {
 		return "#", c, true
 	}
 	return dest, c, true

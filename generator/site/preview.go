@@ -49,7 +49,7 @@ func RenderReports(ctx context.Context, in Input, dir string, paths []string) ([
 		}
 		p := &Page{Site: info, Root: rootOf(e.URL), Path: e.URL, Kind: "report", Title: e.ID + ": " + e.Title, Nav: "incidents", Report: e}
 		resolver, _ := links.forReport(e, func(report.Diagnostic) {}, nil)
-		doc, err := markdown.Render(e.Body, markdown.Options{Links: resolver, DropTitle: true})
+		doc, err := markdown.Render(e.Body, markdown.Options{Links: resolver, DropTitle: true, Reserved: pageIDs})
 		if err != nil {
 			return nil, fmt.Errorf("%s: render markdown: %w", e.Path, err)
 		}

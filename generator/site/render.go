@@ -307,7 +307,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 			p := page("report", e.URL, e.ID+": "+e.Title, "incidents")
 			p.Report = e
 			resolver, copies := links.forReport(e, diag, seen)
-			doc, err := markdown.Render(e.Body, markdown.Options{Links: resolver, DropTitle: true})
+			doc, err := markdown.Render(e.Body, markdown.Options{Links: resolver, DropTitle: true, Reserved: pageIDs})
 			if err != nil {
 				return fmt.Errorf("%s: render markdown: %w", e.Path, err)
 			}

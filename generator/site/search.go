@@ -427,7 +427,7 @@ func searchWords(body []byte) []string {
 // bodyWords calls add with each word of body the index keeps, repeats
 // included.
 func bodyWords(body []byte, add func(string)) {
-	searchTokens(string(body), func(w string) {
+	searchTokens(string(shown(body)), func(w string) {
 		if len(w) < 3 || (len(w) < 12 && utf8.RuneCountInString(w) < 3) || isStop(w) || !hasLetter(w) {
 			return
 		}
@@ -523,4 +523,87 @@ func hasLetter(w string) bool {
 		}
 	}
 	return false
+}
+
+// shown is body with what its page does not show blanked out: link
+// destinations ("](...)", reference definitions) and HTML comments. A
+// link to an internal report's file becomes "#" on the page; its file
+// name must not be found through the index either. Blanks keep the
+// words around apart. body itself is never changed.
+func shown(body []byte) []byte {
+	if bytes.Index(body, []byte("](")) < 0 && bytes.Index(body, []byte("]:")) < 0 && bytes.Index(body, []byte("<!--")) < 0 {
+		return body
+	}
+	b := bytes.Clone(body)
+	blank := func(from, to int) {
+		for i := from; i < to; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == '<' && bytes.HasPrefix(b[i:], []byte("<!--")):
+			end := bytes.Index(b[i+4:], []byte("-->"))
+			if end < 0 {
+				blank(i, len(b))
+				return b
+			}
+			blank(i, i+4+end+3)
+			i += 4 + end + 2
+		case b[i] == ']' && i+1 < len(b) && b[i+1] == '(':
+			if end := linkEnd(b, i+2); end > 0 {
+				blank(i+1, end)
+				i = end - 1
+			}
+		case b[i] == '[' && lineIndent(b, i):
+			// a reference definition: "[label]: destination"
+			eol := bytes.IndexByte(b[i:], '\n')
+			if eol < 0 {
+				eol = len(b) - i
+			}
+			line := b[i : i+eol]
+			if j := bytes.Index(line, []byte("]:")); j > 0 && bytes.IndexByte(line, ']') == j {
+				blank(i, i+eol)
+				i += eol - 1
+			}
+		}
+	}
+	return b
+}
+
+// linkEnd is the index just past the ")" closing the link destination
+// (and title) that starts at from, or -1. Parentheses nest; a blank line
+// ends the search, as it ends a Markdown paragraph.
+func linkEnd(b []byte, from int) int {
+	depth := 0
+	for i := from; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return i + 1
+			}
+			depth--
+		case '\n':
+			if i+1 < len(b) && (b[i+1] == '\n' || b[i+1] == '\r') {
+				return -1
+			}
+		}
+	}
+	return -1
+}
+
+// lineIndent says whether only up to three spaces come before b[i] on
+// its line.
+func lineIndent(b []byte, i int) bool {
+	j := i
+	for j > 0 && i-j < 3 && b[j-1] == ' ' {
+		j--
+	}
+	return j == 0 || b[j-1] == '\n'
 }

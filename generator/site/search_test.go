@@ -343,3 +343,64 @@ func TestStopWords(t *testing.T) {
 		t.Errorf("%d stop words kept of %d", len(searchStop), len(distinct))
 	}
 }
+
+// TestShown: what a page hides (link destinations, reference
+// definitions, comments) is not in the index.
+func TestShown(t *testing.T) {
+	for _, tc := range []struct {
+		name, body  string
+		want, avoid []string
+	}{
+		{"inline link", "See [the db report](../2024/inc-2024-03-01-001-yrmark.md#x) now.", []string{"see", "the", "db", "report", "now"}, []string{"yrmark", "inc-2024-03-01-001-yrmark.md"}},
+		{"image", "![graph](shots/secret-graph.png) after", []string{"graph", "after"}, []string{"secret-graph"}},
+		{"nested parens", "[a](x(yy)zzmark) tail", []string{"tail"}, []string{"zzmark", "yy"}},
+		{"angle destination", "[a](<hid den.md>) tail", []string{"tail"}, []string{"den"}},
+		{"reference", "Text [ref].\n\n   [ref]: ./inc-secretmark.md \"title\"\nafter", []string{"text", "ref", "after"}, []string{"secretmark"}},
+		{"comment", "one <!-- hidden\nmarkcomment --> two", []string{"one", "two"}, []string{"hidden", "markcomment"}},
+		{"open comment", "one <!-- never closed markcomment", []string{"one"}, []string{"markcomment"}},
+		{"unclosed link", "[a](no close\n\nnext para", []string{"close", "next"}, nil},
+		{"bracket text kept", "a [note] and ]( alone", []string{"note", "and", "alone"}, nil},
+		{"escaped paren", `[a](x\)ymark) z`, []string{"z"}, []string{"ymark"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := string(shown([]byte(tc.body)))
+			if len(got) != len(tc.body) || strings.Count(got, "\n") != strings.Count(tc.body, "\n") {
+				t.Errorf("shown(%q) = %q: lengths or lines differ", tc.body, got)
+			}
+			words := tokens(searchTokens, got)
+			for _, w := range tc.want {
+				if !slices.Contains(words, w) {
+					t.Errorf("shown(%q) = %q lost %q", tc.body, got, w)
+				}
+			}
+			for _, w := range tc.avoid {
+				if strings.Contains(got, w) {
+					t.Errorf("shown(%q) = %q kept %q", tc.body, got, w)
+				}
+			}
+		})
+	}
+}
+
+// FuzzShown: shown keeps the length and the lines of any text, blanks
+// only, and never changes its argument.
+func FuzzShown(f *testing.F) {
+	for _, s := range []string{"", "[a](b)", "<!--", "x](", "[r]: y\n", "](((((", "[a](<b>) <!-- c -->", "\\](x)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		in := []byte(s)
+		got := shown(in)
+		if string(in) != s {
+			t.Fatalf("shown changed its argument")
+		}
+		if len(got) != len(s) {
+			t.Fatalf("shown(%q) = %q: length changed", s, got)
+		}
+		for i := range got {
+			if got[i] != s[i] && (got[i] != ' ' || s[i] == '\n') {
+				t.Fatalf("shown(%q) = %q: byte %d is neither kept nor blanked", s, got, i)
+			}
+		}
+	})
+}
