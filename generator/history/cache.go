@@ -37,10 +37,15 @@ import (
 //	    id[20] tree[20] nparents parent[20]... when tz author(string#) subject(inline)
 //	    ncovered dir(string#)... nchanges (path# kind mode id[20])...
 //	    nrenames (dest# src#+1, 0 = no source)...
+//
+// Version 2: names and subjects are stored as redacted (redact.go). A
+// version 1 cache may hold e-mail addresses that the scan now removes, so
+// it is not read but replaced. The file keeps its name for that reason:
+// under a new name the old file, addresses and all, would stay behind.
 const (
 	cacheName        = "history-v1.cache"
 	cacheMagic       = "hindsight history cache\n"
-	cacheVersion     = 1
+	cacheVersion     = 2
 	maxCacheSegments = 16
 )
 

@@ -19,8 +19,8 @@ import (
 type Commit struct {
 	Hash    string    // full id, 40 hex digits
 	Date    time.Time // committer date, in the committer's zone (what git log orders by)
-	Author  string    // author name only, never the e-mail address
-	Subject string    // subject line as git log's %s gives it (a first paragraph of several lines is joined)
+	Author  string    // author name only, never the e-mail address; addresses in the name are removed too (redact.go)
+	Subject string    // subject line as git log's %s gives it (a first paragraph of several lines is joined), with e-mail addresses cut to "local@…"
 	// Blob is the id of the file's content after this commit, for
 	// ReadBlobs; "" when the commit deleted the file.
 	Blob string
