@@ -260,6 +260,21 @@ timeline:
 	{"bracket inside plain", "a: b [c] {d}, e\n", true},
 	{"quote inside plain", "a: it's \"x\"\n", true},
 	{"deep", strings.Repeat("- ", 100) + "x\n", false},
+	// Front matter that decides visibility in odd ways: both paths must
+	// build the tree fromYAML fails closed on (see TestFastYAMLPrivacy).
+	{"visibility flow list", "visibility: [internal]\n", true},
+	{"visibility flow mapping", "visibility: {a: b}\n", true},
+	{"visibility null", "visibility:\ntitle: t\n", true},
+	{"visibility empty quoted", "visibility: \"\"\nb: '  '\n", true},
+	{"visibility null tag", "visibility: !!null public\n", false},
+	{"capitalised keys", "Visibility: internal\nSECURITY: {Incident: yes}\n", true},
+	{"quoted key spaces", "\" visibility \": internal\n", true},
+	{"visibility twice", "visibility: internal\nvisibility: public\n", true},
+	{"security scalar", "security: true\n", true},
+	{"security twice", "security: {incident: true}\nsecurity: {incident: false}\n", true},
+	{"incident values", "security:\n  incident: 1\n  incident: [false]\n  incident:\n  incident: \"maybe\"\n", true},
+	{"visibility nested", "impact:\n  users: 3\n  visibility: internal\n", true},
+	{"visibility merged", "d: &d\n  visibility: internal\n<<: *d\n", false},
 }
 
 func TestFastYAML(t *testing.T) {
@@ -269,6 +284,21 @@ func TestFastYAML(t *testing.T) {
 				var n yaml.Node
 				t.Errorf("fast path took it: %v, want %v (yaml.v3: %v)", got, c.fast, yaml.Unmarshal([]byte(c.in), &n))
 			}
+		})
+	}
+}
+
+// TestFastYAMLPrivacy checks that the reports whose visibility fails
+// closed read the same with and without the fast path: the same tree
+// from both decoders, and the same report, visibility and diagnostics
+// included, from Parse.
+func TestFastYAMLPrivacy(t *testing.T) {
+	for _, c := range privacyCases {
+		t.Run(c.name, func(t *testing.T) {
+			if fm, _, found := splitFront(Normalize([]byte(c.src))); found {
+				checkFast(t, fm)
+			}
+			sameParse(t, privacyPath, []byte(c.src))
 		})
 	}
 }
@@ -422,6 +452,11 @@ func FuzzFastYAML(f *testing.F) {
 			if fm := fmBytes(data); fm != nil {
 				f.Add(fm)
 			}
+		}
+	}
+	for _, c := range privacyCases {
+		if fm, _, found := splitFront([]byte(c.src)); found {
+			f.Add(fm)
 		}
 	}
 	g := &fmGen{r: rand.New(rand.NewPCG(3, 4))}

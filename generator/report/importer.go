@@ -733,9 +733,13 @@ func (im *importer) impact() {
 func (im *importer) security() {
 	s := im.raw.Security
 	var incident, pii, payment, regulatory *yaml.Node
-	if s.Incident != nil {
+	// An answer with a problem (both boxes ticked, or neither) reads as
+	// a security incident: it stays in the body, where it goes on being
+	// reported, rather than become a plain "incident: true" that would
+	// silence the problem.
+	if l, ok := im.raw.Lines["security.incident"]; s.Incident != nil && !(ok && im.problem(l, l)) {
 		incident = yamlBool(*s.Incident)
-		if l, ok := im.raw.Lines["security.incident"]; ok && l >= 1 && l <= len(im.d.lines) {
+		if ok && l >= 1 && l <= len(im.d.lines) {
 			i := l - 1
 			if answerOnly(im.d.lines[i]) && !im.continued(i) {
 				im.remove(i, i)

@@ -99,7 +99,9 @@ func Parse(relPath string, data []byte, opt Options) (*Report, error) {
 	}
 	if !found {
 		if l := openingLine(data); l > 0 && firstLineIs(data, "---") {
-			r.warn(l, "front-matter", "front matter opened with --- is never closed; the file is read as Markdown only")
+			r.warn(l, "front-matter", "front matter opened with --- is never closed; the file is read as Markdown only, and treated as internal")
+			// Its visibility: internal, if it has one, is now body text.
+			r.Visibility = "internal"
 		}
 	} else {
 		fmLine = openingLine(data)
@@ -282,11 +284,28 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 		return &FileError{Path: r.Path, Line: fmLine + 1, Msg: "front matter must be a mapping of keys to values"}
 	}
 	off := fmLine
+	p := &fm{r: r, off: off, z: opt.Zones}
 	fields := map[string]node{}
+	// Every occurrence of the two keys that decide whether the report
+	// may be published, in order: for them, the last one must not
+	// silently win, nor a capital letter make one an unknown key.
+	var vis, sec []node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], deref(m.Content[i+1])
 		line := k.Line + off
 		if v == nil {
+			continue
+		}
+		if name, ok := privacyKey(k.Value); ok {
+			if name != k.Value {
+				r.warn(line, "front-matter", "key %q is read as %q; write it in lower case", k.Value, name)
+			}
+			if name == "visibility" {
+				vis = append(vis, node{v, line})
+			} else {
+				sec = append(sec, node{v, line})
+			}
+			r.Lines[name] = line
 			continue
 		}
 		if _, dup := fields[k.Value]; dup {
@@ -295,7 +314,6 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 		fields[k.Value] = node{v, line}
 		r.Lines[k.Value] = line
 	}
-	p := &fm{r: r, off: off, z: opt.Zones}
 	for key, n := range fields {
 		switch key {
 		case "id":
@@ -306,8 +324,6 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 			r.Severity = p.str(key, n)
 		case "status":
 			r.Status = strings.ToLower(p.str(key, n))
-		case "visibility":
-			r.Visibility = strings.ToLower(p.str(key, n))
 		case "started", "detected", "acknowledged", "mitigated", "resolved":
 			// read after the loop: they depend on each other only for
 			// the day of bare clock times, which started provides.
@@ -327,8 +343,6 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 			r.Attachments = p.list(key, n)
 		case "impact":
 			p.impact(n)
-		case "security":
-			p.security(n)
 		case "action_items":
 			p.actions(n)
 		case "timeline":
@@ -355,7 +369,106 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 	if n, ok := fields["timeline"]; ok {
 		p.timeline(n)
 	}
+	for i, n := range sec {
+		if i == 1 {
+			r.warn(n.line, "front-matter", "key \"security\" appears %d times; all are read, and a security incident in any of them counts", len(sec))
+		}
+		p.security(n)
+	}
+	p.visibility(vis)
+	if p.misplaced(m, "", 0) {
+		r.Visibility = "internal"
+	}
 	return nil
+}
+
+// privacyKey reports whether key is, in any case and trimmed of spaces,
+// "visibility" or "security", and which. An unknown key is only a
+// warning, so "Visibility: internal" read as one would leave the report
+// to the default visibility, which may be public.
+func privacyKey(key string) (string, bool) {
+	k := strings.TrimSpace(key)
+	for _, name := range []string{"visibility", "security"} {
+		if strings.EqualFold(k, name) {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// visibility reads every visibility key of the front matter. Only a
+// clean "public" may publish the report: a value that is empty, not a
+// single value, or contradicted by another visibility key makes it
+// internal rather than leave it to the default, which may be public.
+// An unknown single value is kept for finish, which reports it and
+// treats it as internal.
+func (p *fm) visibility(ns []node) {
+	if len(ns) == 0 {
+		return
+	}
+	first := p.visibilityValue(ns[0])
+	got := first
+	for _, n := range ns[1:] {
+		if v := p.visibilityValue(n); v == first {
+			p.r.warn(n.line, "front-matter", "key \"visibility\" appears twice; the last one is used")
+		} else {
+			p.r.warn(n.line, "front-matter", "visibility %q contradicts %q at line %d; treated as internal", v, first, ns[0].line)
+			got = "internal"
+		}
+	}
+	p.r.Visibility = got
+}
+
+func (p *fm) visibilityValue(n node) string {
+	v := deref(n.Node)
+	if v.Kind != yaml.ScalarNode {
+		p.r.warn(n.line, "invalid-field", "visibility: want public or internal, not a list or mapping; treated as internal")
+		return "internal"
+	}
+	s := ""
+	if v.Tag != "!!null" {
+		s = strings.ToLower(strings.TrimSpace(v.Value))
+	}
+	if s == "" {
+		p.r.warn(n.line, "invalid-field", "visibility is empty; treated as internal (write public or internal)")
+		return "internal"
+	}
+	return s
+}
+
+// misplaced warns about each visibility or security key below the top
+// level of the front matter, where an indentation slip puts it
+// ("visibility: internal" inside impact:), and reports whether there was
+// one. Read there as an unknown key it would be ignored, and the report
+// published by default; which mapping it was meant for cannot be known,
+// so the report is internal. Aliases are not followed: what they point
+// at is in the tree and is walked there, so a chain of aliases cannot
+// make the walk longer than the front matter.
+func (p *fm) misplaced(n *yaml.Node, in string, depth int) bool {
+	found := false
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			where := in
+			if depth == 0 {
+				where = k.Value
+			} else if _, ok := privacyKey(k.Value); ok {
+				p.r.warn(p.line(k), "front-matter", "%q belongs at the top level of the front matter, not inside %q; the report is treated as internal", k.Value, in)
+				found = true
+			}
+			if p.misplaced(n.Content[i+1], where, depth+1) {
+				found = true
+			}
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if p.misplaced(c, in, depth+1) {
+				found = true
+			}
+		}
+	}
+	return found
 }
 
 // fm decodes front-matter values leniently: a value of the wrong shape
@@ -501,18 +614,25 @@ func seqLen(n *yaml.Node) int {
 
 func (p *fm) boolean(key string, n node) *bool {
 	s := strings.ToLower(p.scalar(key, n.Node))
-	switch s {
-	case "":
+	if s == "" {
 		return nil
-	case "true", "yes", "y", "on":
-		b := true
-		return &b
-	case "false", "no", "n", "off", "none":
-		b := false
+	}
+	if b, ok := boolWord(s); ok {
 		return &b
 	}
 	p.r.warn(n.line, "invalid-field", "%s: want true or false, not %q", key, s)
 	return nil
+}
+
+// boolWord reads the lower-case words people write for yes and no.
+func boolWord(s string) (val, ok bool) {
+	switch s {
+	case "true", "yes", "y", "on":
+		return true, true
+	case "false", "no", "n", "off", "none":
+		return false, true
+	}
+	return false, false
 }
 
 func (p *fm) number(key string, n node) (float64, bool) {
@@ -552,13 +672,57 @@ func (p *fm) impact(n node) {
 	})
 }
 
+// security reads one security key. A security incident is internal
+// unless the report says visibility: public, so an answer that cannot be
+// read counts as a security incident, never as none: a security value
+// that is not a mapping ("security: true", a list, nothing), an
+// incident that is empty or not a clean true or false ("1", "maybe",
+// [no]), and occurrences that contradict one another. The one exception
+// is a scalar that is a clean no ("security: false"): it answers the
+// question as plainly as incident: false does, only not in the shape the
+// format asks for, so it is read as that, with a warning.
 func (p *fm) security(n node) {
-	p.pairs("security", n.Node, func(k string, v node) {
-		key := "security." + k
+	v := deref(n.Node)
+	switch v.Kind {
+	case yaml.MappingNode:
+	case yaml.ScalarNode:
+		s := ""
+		if v.Tag != "!!null" {
+			s = strings.TrimSpace(v.Value)
+		}
+		b, ok := boolWord(strings.ToLower(s))
+		switch {
+		case ok && !b:
+			p.r.warn(n.line, "invalid-field", "security: want a mapping such as {incident: false}; read as incident: false")
+			p.incident(n.line, false)
+			return
+		case s == "":
+			p.r.warn(n.line, "invalid-field", "security is empty; treated as a security incident until it says {incident: false}")
+		default:
+			p.r.warn(n.line, "invalid-field", "security: want a mapping such as {incident: true}, not %q; treated as a security incident", s)
+		}
+		p.incident(n.line, true)
+		return
+	default:
+		p.r.warn(n.line, "invalid-field", "security: want a mapping such as {incident: true}, not a list; treated as a security incident")
+		p.incident(n.line, true)
+		return
+	}
+	p.pairs("security", v, func(k string, v node) {
+		name := strings.ToLower(strings.TrimSpace(k))
+		switch name {
+		case "incident", "pii", "payment_data", "regulatory_notification", "explanation":
+			if name != k {
+				p.r.warn(v.line, "front-matter", "key %q in security is read as %q; write it in lower case", k, name)
+			}
+		default:
+			name = k
+		}
+		key := "security." + name
 		s := &p.r.Security
-		switch k {
+		switch name {
 		case "incident":
-			s.Incident = p.boolean(key, v)
+			p.incident(v.line, p.incidentValue(key, v))
 		case "pii":
 			s.PII = p.boolean(key, v)
 		case "payment_data":
@@ -571,6 +735,42 @@ func (p *fm) security(n node) {
 			p.r.warn(v.line, "unknown-field", "unknown key %q", key)
 		}
 	})
+}
+
+// incidentValue reads security.incident; anything but a clean true or
+// false is a security incident (see security).
+func (p *fm) incidentValue(key string, n node) bool {
+	v := deref(n.Node)
+	if v.Kind != yaml.ScalarNode {
+		p.r.warn(n.line, "invalid-field", "%s: want true or false, not a list or mapping; treated as a security incident", key)
+		return true
+	}
+	s := ""
+	if v.Tag != "!!null" {
+		s = strings.TrimSpace(v.Value)
+	}
+	if b, ok := boolWord(strings.ToLower(s)); ok {
+		return b
+	}
+	if s == "" {
+		p.r.warn(n.line, "invalid-field", "%s is empty; treated as a security incident until it says true or false", key)
+	} else {
+		p.r.warn(n.line, "invalid-field", "%s: want true or false, not %q; treated as a security incident", key, s)
+	}
+	return true
+}
+
+// incident records one answer to security.incident. Answers that
+// disagree (two security keys, or incident given twice) make it a
+// security incident: the last one winning would let a stale "false"
+// publish the report.
+func (p *fm) incident(line int, b bool) {
+	s := &p.r.Security
+	if s.Incident != nil && *s.Incident != b {
+		p.r.warn(line, "invalid-field", "security.incident is given as both true and false; treated as a security incident")
+		b = true
+	}
+	s.Incident = &b
 }
 
 func (p *fm) actions(n node) {

@@ -295,6 +295,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("---\ntitle: x\n---\n"))
 	f.Add([]byte("---\na: &a [x]\nb: [*a, *a]\n---\n"))
 	f.Add([]byte("# Title\n\n| **Field** | **Value** |\n|---|---|\n| Incident ID | INC-2025-10-08-001 |\n"))
+	for _, c := range privacyCases {
+		f.Add([]byte(c.src))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Parse("docs/incident-reports/2025/INC-2025-10-08-001.md", data, opts())
 		if err != nil {
@@ -307,5 +310,19 @@ func FuzzParse(f *testing.F) {
 		if r.ID == "" || (r.Status != "draft" && r.Status != "review" && r.Status != "final") {
 			t.Fatalf("id %q status %q", r.ID, r.Status)
 		}
+		if r.Visibility != "public" && r.Visibility != "internal" {
+			t.Fatalf("visibility %q", r.Visibility)
+		}
+		// The default is public: a report that is internal for a
+		// reason other than saying so must say why.
+		if r.Visibility == "internal" && len(r.Diagnostics) == 0 && !saysInternal(r) {
+			t.Fatalf("internal without a diagnostic or a security incident")
+		}
 	})
+}
+
+// saysInternal reports whether r is internal by its own say: a
+// visibility of internal, or a security incident.
+func saysInternal(r *Report) bool {
+	return r.Lines["visibility"] > 0 || (r.Security.Incident != nil && *r.Security.Incident)
 }

@@ -822,6 +822,7 @@ var tplMetaHeads = map[string]bool{"field": true, "property": true, "key": true,
 func (f *tplFill) metadata() {
 	r := f.r
 	rows := map[string]tplRow{}
+	var visDups []tplRow // Visibility rows after the first
 	spans := f.d.spans("incident metadata", "metadata")
 	whole := len(spans)
 	for k, sp := range append(spans, f.d.all()) {
@@ -836,6 +837,8 @@ func (f *tplFill) metadata() {
 				if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
 					if _, dup := rows[key]; !dup {
 						rows[key] = row
+					} else if key == "visibility" {
+						visDups = append(visDups, row)
 					}
 				}
 			}
@@ -886,10 +889,7 @@ func (f *tplFill) metadata() {
 		}
 	}
 	if raw, ok := val("visibility"); ok && r.Visibility == "" {
-		if v := f.value("visibility", line("visibility"), raw); v != "" {
-			r.Visibility = strings.ToLower(v)
-			f.set("visibility", line("visibility"))
-		}
+		f.visibility(line("visibility"), raw, visDups)
 	}
 	if raw, ok := val("started"); ok {
 		f.timeField("started", line("started"), raw, &r.Started, time.Time{})
@@ -927,6 +927,40 @@ func (f *tplFill) metadata() {
 			}
 		}
 	}
+}
+
+// visibility reads the Visibility row at line. A row that is there but
+// says nothing readable (blank, "TBD", a placeholder) or that a second
+// Visibility row contradicts makes the report internal: left empty, the
+// report would take the default visibility, which may be public. The
+// warning stays on the first row, so that import leaves the row where
+// the user can fix it instead of writing the guess to front matter.
+func (f *tplFill) visibility(line int, raw string, dups []tplRow) {
+	r := f.r
+	f.found = true
+	v := tplClean(raw)
+	switch {
+	case tplPlaceholder(v):
+		r.warn(line, "placeholder", "visibility: %s is a template placeholder, not a value; treated as internal until it says public or internal", tplShort(v))
+		v = "internal"
+	case tplBlank(v):
+		r.warn(line, "invalid-field", "visibility: the row is blank; treated as internal until it says public or internal")
+		v = "internal"
+	default:
+		v = strings.ToLower(v)
+	}
+	said := strings.ToLower(tplClean(raw))
+	for _, row := range dups {
+		if w := strings.ToLower(tplClean(tplCell(row, 1))); w != said {
+			// No line in the message: import compares messages of a
+			// file whose lines it moved.
+			r.warn(line, "invalid-field", "visibility: this row says %s, a later Visibility row %s; treated as internal", tplShort(said), tplShort(w))
+			v = "internal"
+			break
+		}
+	}
+	r.Visibility = v
+	f.set("visibility", line)
 }
 
 // tplSevRE is what a severity looks like when the config's list does
@@ -1619,19 +1653,21 @@ func (f *tplFill) securityAnswer(spans []tplSpan) {
 			}
 			line := f.d.line(i)
 			f.found = true
+			// An answer that is not one plain Yes or No counts as a
+			// security incident, which is internal unless the report
+			// says visibility: public: an unanswered question must not
+			// let the report be published by default.
 			switch {
 			case yes && no:
-				f.r.warn(line, "invalid-field", "%s: both Yes and No are ticked", key)
+				f.r.warn(line, "invalid-field", "%s: both Yes and No are ticked; treated as a security incident", key)
+				yes = true
 			case !yes && !no:
-				f.r.warn(line, "placeholder", "%s: neither Yes nor No is ticked", key)
-			default:
-				f.r.Security.Incident = &yes
-				f.set(key, line)
-				f.r.Lines["security"] = line
-				return
+				f.r.warn(line, "placeholder", "%s: neither Yes nor No is ticked; treated as a security incident until one is", key)
+				yes = true
 			}
-			f.mark(key, line)
-			f.mark("security", line)
+			f.r.Security.Incident = &yes
+			f.set(key, line)
+			f.r.Lines["security"] = line
 			return
 		}
 	}

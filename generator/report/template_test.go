@@ -645,8 +645,9 @@ func TestTemplateSecurityAnswer(t *testing.T) {
 		{"check and cross", "✅ Yes ❌ No", "true", ""},
 		{"bold labels", "☐ **Yes** ☑ **No**", "false", ""},
 		{"plain answer", "No.", "false", ""},
-		{"unticked", "☐ Yes  ☐ No", "nil", "placeholder"},
-		{"both ticked", "☑ Yes  ☑ No", "nil", "invalid-field"},
+		// An answer that is not one plain Yes or No fails closed.
+		{"unticked", "☐ Yes  ☐ No", "true", "placeholder"},
+		{"both ticked", "☑ Yes  ☑ No", "true", "invalid-field"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			doc := "## Security Considerations\n\n### **Was this a security incident?**\n" + c.line + "\n\n**Explanation:**\n> Line one.\n> Line two.\n\n- **PII Accessed:** Yes, 12 email addresses\n- **Payment Data Accessed:** None\n"

@@ -1,0 +1,243 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// fmHead is the front matter every privacy case starts with: the case's
+// own lines start on line 5 of the file.
+const fmHead = "---\ntitle: t\nseverity: P1\nstarted: 2024-03-01 10:00\n"
+
+// at is a diagnostic a case must have: its rule at a file line.
+type at struct {
+	line int
+	rule string
+}
+
+// privacyCase is a report whose visibility is decided by malformed or
+// unusual input: want is the visibility Parse must give it with the
+// default options (whose default visibility is public), incident what
+// it must read of security.incident ("" to not check), diags the
+// warnings that must explain it.
+type privacyCase struct {
+	name     string
+	src      string
+	want     string
+	incident string
+	diags    []at
+}
+
+// fmReport is a report with front matter fmHead plus lines.
+func fmReport(lines string) string { return fmHead + lines + "---\nbody\n" }
+
+var privacyCases = []privacyCase{
+	// 1. Non-scalar, empty and unknown values.
+	{name: "visibility flow list", src: fmReport("visibility: [internal]\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility list of public", src: fmReport("visibility: [public]\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility block list", src: fmReport("visibility:\n  - public\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility flow mapping", src: fmReport("visibility: {a: b}\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility block mapping", src: fmReport("visibility:\n  public: true\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility null", src: fmReport("visibility:\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility tilde", src: fmReport("visibility: ~\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility null tag", src: fmReport("visibility: !!null public\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility empty string", src: fmReport("visibility: \"\"\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility spaces", src: fmReport("visibility: \"   \"\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility unknown", src: fmReport("visibility: secret\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility bool", src: fmReport("visibility: true\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility two words", src: fmReport("visibility: public, internal\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+	{name: "visibility zero-width space", src: fmReport("visibility: pub\u200blic\n"), want: "internal", diags: []at{{5, "invalid-field"}}},
+
+	// 2. Keys in another case are read, with a warning.
+	{name: "capitalised key", src: fmReport("Visibility: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "upper-case key", src: fmReport("VISIBILITY: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "quoted key with spaces", src: fmReport("\" Visibility \": internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "capitalised key with a list", src: fmReport("Visibility: [public]\n"), want: "internal", diags: []at{{5, "front-matter"}, {5, "invalid-field"}}},
+	{name: "capitalised security key", src: fmReport("Security:\n  incident: true\n"), want: "internal", incident: "true", diags: []at{{5, "front-matter"}}},
+	{name: "capitalised incident key", src: fmReport("security:\n  Incident: true\n"), want: "internal", incident: "true", diags: []at{{6, "front-matter"}}},
+	{name: "upper-case incident key", src: fmReport("security: {INCIDENT: yes}\n"), want: "internal", incident: "true", diags: []at{{5, "front-matter"}}},
+
+	// 3. Duplicates that disagree.
+	{name: "internal then public", src: fmReport("visibility: internal\nvisibility: public\n"), want: "internal", diags: []at{{6, "front-matter"}}},
+	{name: "public then internal", src: fmReport("visibility: public\nvisibility: internal\n"), want: "internal", diags: []at{{6, "front-matter"}}},
+	{name: "case variants disagree", src: fmReport("Visibility: internal\nvisibility: public\n"), want: "internal", diags: []at{{5, "front-matter"}, {6, "front-matter"}}},
+	{name: "public then a list", src: fmReport("visibility: public\nvisibility: [public]\n"), want: "internal", diags: []at{{6, "invalid-field"}, {6, "front-matter"}}},
+	{name: "security twice", src: fmReport("security: {incident: true}\nsecurity: {incident: false}\n"), want: "internal", incident: "true", diags: []at{{6, "front-matter"}, {6, "invalid-field"}}},
+	{name: "security twice, false first", src: fmReport("security: {incident: false}\nsecurity: {incident: true}\n"), want: "internal", incident: "true", diags: []at{{6, "front-matter"}, {6, "invalid-field"}}},
+	{name: "incident twice", src: fmReport("security:\n  incident: true\n  incident: false\n"), want: "internal", incident: "true", diags: []at{{7, "invalid-field"}}},
+
+	// 4. Security answers that cannot be read count as yes.
+	{name: "security true", src: fmReport("security: true\n"), want: "internal", incident: "true", diags: []at{{5, "invalid-field"}}},
+	{name: "security yes", src: fmReport("security: yes\n"), want: "internal", incident: "true", diags: []at{{5, "invalid-field"}}},
+	{name: "security text", src: fmReport("security: PII leaked\n"), want: "internal", incident: "true", diags: []at{{5, "invalid-field"}}},
+	{name: "security null", src: fmReport("security:\n"), want: "internal", incident: "true", diags: []at{{5, "invalid-field"}}},
+	{name: "security list", src: fmReport("security: [incident]\n"), want: "internal", incident: "true", diags: []at{{5, "invalid-field"}}},
+	{name: "incident number", src: fmReport("security: {incident: 1}\n"), want: "internal", incident: "true", diags: []at{{5, "invalid-field"}}},
+	{name: "incident zero", src: fmReport("security:\n  incident: 0\n"), want: "internal", incident: "true", diags: []at{{6, "invalid-field"}}},
+	{name: "incident maybe", src: fmReport("security:\n  incident: \"maybe\"\n"), want: "internal", incident: "true", diags: []at{{6, "invalid-field"}}},
+	{name: "incident list", src: fmReport("security:\n  incident: [false]\n"), want: "internal", incident: "true", diags: []at{{6, "invalid-field"}}},
+	{name: "incident mapping", src: fmReport("security:\n  incident: {answer: no}\n"), want: "internal", incident: "true", diags: []at{{6, "invalid-field"}}},
+	{name: "incident empty", src: fmReport("security:\n  incident:\n"), want: "internal", incident: "true", diags: []at{{6, "invalid-field"}}},
+	{name: "incident empty string", src: fmReport("security:\n  incident: \"\"\n"), want: "internal", incident: "true", diags: []at{{6, "invalid-field"}}},
+
+	// Keys an indentation slip put below the top level.
+	{name: "visibility inside impact", src: fmReport("impact:\n  users: 3\n  visibility: internal\n"), want: "internal", diags: []at{{7, "front-matter"}}},
+	{name: "visibility inside security", src: fmReport("security:\n  incident: false\n  visibility: internal\n"), want: "internal", incident: "false", diags: []at{{7, "front-matter"}}},
+	{name: "security inside impact", src: fmReport("impact:\n  users: 3\n  security:\n    incident: true\n"), want: "internal", diags: []at{{7, "front-matter"}}},
+	{name: "visibility in an action item", src: fmReport("action_items:\n  - title: x\n    Visibility: public\n"), want: "internal", diags: []at{{7, "front-matter"}}},
+	{name: "visibility in a merged mapping", src: fmReport("defaults: &d\n  visibility: internal\n<<: *d\n"), want: "internal", diags: []at{{6, "front-matter"}}},
+
+	// Front matter that is never closed is read as Markdown.
+	{name: "unclosed front matter", src: "---\ntitle: t\nvisibility: internal\n\n# Body\n", want: "internal", diags: []at{{1, "front-matter"}}},
+
+	// What is clean stays as it was.
+	{name: "public", src: fmReport("visibility: public\n"), want: "public"},
+	{name: "public capitalised value", src: fmReport("visibility: Public \n"), want: "public"},
+	{name: "internal", src: fmReport("visibility: internal\n"), want: "internal"},
+	{name: "no visibility", src: fmReport(""), want: "public"},
+	{name: "public twice", src: fmReport("visibility: public\nvisibility: public\n"), want: "public", diags: []at{{6, "front-matter"}}},
+	{name: "capitalised key public", src: fmReport("Visibility: public\n"), want: "public", diags: []at{{5, "front-matter"}}},
+	{name: "incident no", src: fmReport("security: {incident: no}\n"), want: "public", incident: "false"},
+	{name: "incident quoted false", src: fmReport("security:\n  incident: \"false\"\n"), want: "public", incident: "false"},
+	{name: "security false scalar", src: fmReport("security: false\n"), want: "public", incident: "false", diags: []at{{5, "invalid-field"}}},
+	{name: "security incident", src: fmReport("security: {incident: true}\n"), want: "internal", incident: "true"},
+	{name: "security without incident", src: fmReport("security: {pii: false}\n"), want: "public", incident: "nil"},
+	// A security incident the report explicitly marks public stays
+	// public (check reports it): only the default is overridden.
+	{name: "explicitly public, malformed security", src: fmReport("visibility: public\nsecurity: true\n"), want: "public", incident: "true", diags: []at{{6, "invalid-field"}}},
+
+	// Template layout: the metadata table and the ☑/☐ answer.
+	{name: "template visibility placeholder", src: tplReport("| Visibility | [public/internal] |\n"), want: "internal", diags: []at{{10, "placeholder"}}},
+	{name: "template visibility blank", src: tplReport("| Visibility |  |\n"), want: "internal", diags: []at{{10, "invalid-field"}}},
+	{name: "template visibility tbd", src: tplReport("| Visibility | TBD |\n"), want: "internal", diags: []at{{10, "invalid-field"}}},
+	{name: "template visibility unknown", src: tplReport("| Visibility | Company only |\n"), want: "internal", diags: []at{{10, "invalid-field"}}},
+	{name: "template visibility rows disagree", src: tplReport("| Visibility | public |\n| Visibility | internal |\n"), want: "internal", diags: []at{{10, "invalid-field"}}},
+	{name: "template visibility rows disagree, internal first", src: tplReport("| Visibility | internal |\n| Visibility | public |\n"), want: "internal", diags: []at{{10, "invalid-field"}}},
+	{name: "template both ticked", src: tplReport("\n### Was this a security incident?\n☑ Yes  ☑ No\n"), want: "internal", incident: "true", diags: []at{{12, "invalid-field"}}},
+	{name: "template neither ticked", src: tplReport("\n### Was this a security incident?\n☐ Yes  ☐ No\n"), want: "internal", incident: "true", diags: []at{{12, "placeholder"}}},
+	{name: "template public", src: tplReport("| Visibility | **Public** |\n"), want: "public"},
+	{name: "template answered no", src: tplReport("\n### Was this a security incident?\n☐ Yes  ☑ No\n"), want: "public", incident: "false"},
+	// Front matter wins over the template, malformed or not.
+	{name: "mixed: malformed front matter", src: "---\nvisibility: [internal]\n---\n" + tplReport("| Visibility | public |\n"), want: "internal", diags: []at{{2, "invalid-field"}}},
+}
+
+// tplReport is a template-layout report whose metadata table ends at
+// line 9 with rows, then rest.
+func tplReport(rest string) string {
+	return "# T\n\n## Incident Metadata\n\n| Field | Value |\n|---|---|\n| Incident ID | INC-2024-03-01-001 |\n| Severity | P1 |\n| Start Time | 2024-03-01 10:00 |\n" + rest
+}
+
+const privacyPath = "docs/incident-reports/2024/INC-2024-03-01-001.md"
+
+func TestPrivacyFailsClosed(t *testing.T) {
+	for _, c := range privacyCases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := Parse(privacyPath, []byte(c.src), opts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Visibility != c.want {
+				t.Errorf("visibility %q, want %q\n%s", r.Visibility, c.want, diagList(r))
+			}
+			if c.incident != "" && boolp(r.Security.Incident) != c.incident {
+				t.Errorf("security.incident %s, want %s", boolp(r.Security.Incident), c.incident)
+			}
+			for _, d := range c.diags {
+				if !hasDiag(r, d.line, d.rule) {
+					t.Errorf("no %s warning at line %d\n%s", d.rule, d.line, diagList(r))
+				}
+			}
+			if c.want == "internal" && !strings.Contains(c.name, "internal") && c.incident == "" && len(c.diags) == 0 {
+				t.Error("an internal case without a diagnostic to explain it")
+			}
+			for _, d := range r.Diagnostics {
+				if d.Severity != "warning" {
+					t.Errorf("%+v is not a warning", d)
+				}
+			}
+		})
+	}
+}
+
+// TestPrivacyWarningsSayWhy checks that the warnings that made a report
+// internal say so, so a user knows why it is missing from a public build.
+func TestPrivacyWarningsSayWhy(t *testing.T) {
+	for _, c := range privacyCases {
+		if c.want != "internal" || len(c.diags) == 0 || strings.HasPrefix(c.name, "capitalised") || strings.HasPrefix(c.name, "upper-case") || strings.HasPrefix(c.name, "quoted key") {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			r, err := Parse(privacyPath, []byte(c.src), opts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range r.Diagnostics {
+				if strings.Contains(d.Message, "internal") || strings.Contains(d.Message, "security incident") {
+					return
+				}
+			}
+			t.Errorf("no warning says the report is internal or a security incident\n%s", diagList(r))
+		})
+	}
+}
+
+// TestPrivacyInternalDefault checks that with internal as the default
+// nothing malformed turns a report public.
+func TestPrivacyInternalDefault(t *testing.T) {
+	o := opts()
+	o.DefaultVisibility = "internal"
+	for _, c := range privacyCases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := Parse(privacyPath, []byte(c.src), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.want == "internal" && r.Visibility != "internal" {
+				t.Errorf("visibility %q", r.Visibility)
+			}
+		})
+	}
+}
+
+// TestImportKeepsPrivacyProblems checks that import does not turn a
+// Visibility row or a security answer that fails closed into a clean
+// front-matter value: the problem stays in the body, reported, and the
+// imported file reads as internal too.
+func TestImportKeepsPrivacyProblems(t *testing.T) {
+	for _, c := range []struct{ name, rest, keep string }{
+		{"visibility placeholder", "| Visibility | [public/internal] |\n", "| Visibility | [public/internal] |"},
+		{"visibility rows disagree", "| Visibility | public |\n| Visibility | internal |\n", "| Visibility | public |"},
+		{"both ticked", "\n### Was this a security incident?\n☑ Yes  ☑ No\n", "☑ Yes  ☑ No"},
+		{"neither ticked", "\n### Was this a security incident?\n☐ Yes  ☐ No\n", "☐ Yes  ☐ No"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := Import(privacyPath, []byte(tplReport(c.rest)), opts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := string(res.Output)
+			if !strings.Contains(out, c.keep) {
+				t.Errorf("import removed %q:\n%s", c.keep, out)
+			}
+			if strings.Contains(out, "visibility:") || strings.Contains(out, "incident:") {
+				t.Errorf("import wrote the guess to front matter:\n%s", out)
+			}
+			r, err := Parse(privacyPath, res.Output, opts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Visibility != "internal" || len(r.Diagnostics) == 0 {
+				t.Errorf("imported file reads as %q\n%s", r.Visibility, diagList(r))
+			}
+		})
+	}
+}
+
+func diagList(r *Report) string {
+	var b strings.Builder
+	for _, d := range r.Diagnostics {
+		fmt.Fprintf(&b, "  %d %s %s: %s\n", d.Line, d.Severity, d.Rule, d.Message)
+	}
+	return b.String()
+}
