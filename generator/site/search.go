@@ -531,7 +531,7 @@ func hasLetter(w string) bool {
 // name must not be found through the index either. Blanks keep the
 // words around apart. body itself is never changed.
 func shown(body []byte) []byte {
-	if bytes.Index(body, []byte("](")) < 0 && bytes.Index(body, []byte("]:")) < 0 && bytes.Index(body, []byte("<!--")) < 0 {
+	if !bytes.Contains(body, []byte("](")) && !bytes.Contains(body, []byte("]:")) && !bytes.Contains(body, []byte("<!--")) {
 		return body
 	}
 	b := bytes.Clone(body)
