@@ -102,6 +102,9 @@ func Parse(relPath string, data []byte, opt Options) (*Report, error) {
 			r.warn(l, "front-matter", "front matter opened with --- is never closed; the file is read as Markdown only, and treated as internal")
 			// Its visibility: internal, if it has one, is now body text.
 			r.Visibility = "internal"
+		} else if l, what := foreignFront(data); what != "" {
+			r.warn(l, "front-matter", "%s is not read: front matter is YAML between two --- lines at the top of the file; the report is treated as internal", what)
+			r.Visibility = "internal"
 		}
 	} else {
 		fmLine = openingLine(data)
@@ -113,6 +116,12 @@ func Parse(relPath string, data []byte, opt Options) (*Report, error) {
 	if fmLine > 0 {
 		if err := r.fromYAML(&doc, fmLine, opt); err != nil {
 			return nil, err
+		}
+		if l := docMarker(fm); l > 0 {
+			// YAML reads only the first document: a "visibility:
+			// internal" after the marker would be ignored.
+			r.warn(fmLine+l, "front-matter", "a line starting with --- or ... inside the front matter ends its YAML document, and what follows would be ignored; the report is treated as internal")
+			r.Visibility = "internal"
 		}
 	}
 	applyTemplate(r, opt)
@@ -159,6 +168,64 @@ func splitFront(data []byte) (fm, body []byte, found bool) {
 		}
 		pos = end
 	}
+}
+
+// docMarker is the line of fm, counted from 1, that starts or ends a
+// YAML document ("--- #", "...", "--- !tag"), or 0 when there is none.
+// Only a marker at the start of a line counts, as in YAML.
+func docMarker(fm []byte) int {
+	line := 1
+	for len(fm) > 0 {
+		l := fm
+		if i := bytes.IndexByte(fm, '\n'); i >= 0 {
+			l, fm = fm[:i], fm[i+1:]
+		} else {
+			fm = nil
+		}
+		if len(l) >= 3 && (string(l[:3]) == "---" || string(l[:3]) == "...") &&
+			(len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r') {
+			return line
+		}
+		line++
+	}
+	return 0
+}
+
+// foreignFront finds front matter hindsight does not read at the top of
+// data: TOML between +++ lines or JSON, as Hugo reads, or YAML after an
+// HTML comment. It returns the line and what it is, or "" when data
+// opens with none of them. Left as body text, a "visibility: internal"
+// in it would be ignored.
+func foreignFront(data []byte) (int, string) {
+	l := openingLine(data)
+	if l == 0 {
+		return 0, ""
+	}
+	rest := data
+	for range l - 1 {
+		rest = rest[bytes.IndexByte(rest, '\n')+1:]
+	}
+	first := rest
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		first = rest[:i]
+	}
+	first = bytes.TrimSpace(first)
+	switch {
+	case string(first) == "+++":
+		return l, "TOML front matter (between +++ lines)"
+	case string(first) == "{":
+		return l, "JSON front matter"
+	case bytes.HasPrefix(first, []byte("<!--")):
+		end := bytes.Index(rest, []byte("-->"))
+		if end < 0 {
+			return 0, ""
+		}
+		after := rest[end+3:]
+		if _, _, ok := splitFront(after); ok {
+			return l + bytes.Count(rest[:end], []byte("\n")), "front matter after an HTML comment"
+		}
+	}
+	return 0, ""
 }
 
 func invalidAt(b []byte) int {
@@ -290,15 +357,22 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 	// may be published, in order: for them, the last one must not
 	// silently win, nor a capital letter make one an unknown key.
 	var vis, sec []node
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], deref(m.Content[i+1])
+	content, over := merged(m)
+	near := false // a key that looks like visibility or security
+	if over {
+		r.warn(fmLine+1, "front-matter", "merge keys (<<) bring in more than %d keys; the rest are not read, and the report is treated as internal", mergeBudget)
+		near = true
+	}
+	for i := 0; i+1 < len(content); i += 2 {
+		k, v := content[i], deref(content[i+1])
 		line := k.Line + off
 		if v == nil {
 			continue
 		}
-		if name, ok := privacyKey(k.Value); ok {
-			if name != k.Value {
-				r.warn(line, "front-matter", "key %q is read as %q; write it in lower case", k.Value, name)
+		key := keyName(k)
+		if name, ok := privacyKey(key); ok {
+			if name != key {
+				r.warn(line, "front-matter", "key %q is read as %q; write it in lower case", key, name)
 			}
 			if name == "visibility" {
 				vis = append(vis, node{v, line})
@@ -308,11 +382,11 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 			r.Lines[name] = line
 			continue
 		}
-		if _, dup := fields[k.Value]; dup {
-			r.warn(line, "front-matter", "key %q appears twice; the last one is used", k.Value)
+		if _, dup := fields[key]; dup {
+			r.warn(line, "front-matter", "key %q appears twice; the last one is used", key)
 		}
-		fields[k.Value] = node{v, line}
-		r.Lines[k.Value] = line
+		fields[key] = node{v, line}
+		r.Lines[key] = line
 	}
 	for key, n := range fields {
 		switch key {
@@ -352,6 +426,11 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 		case "meeting":
 			p.meeting(n)
 		default:
+			if meant := nearPrivacy(key); meant != "" {
+				r.warn(n.line, "front-matter", "unknown front-matter key %q looks like %q, which decides who may read the report; it is not read, and the report is treated as internal", key, meant)
+				near = true
+				break
+			}
 			r.warn(n.line, "unknown-field", "unknown front-matter key %q", key)
 		}
 	}
@@ -376,7 +455,7 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 		p.security(n)
 	}
 	p.visibility(vis)
-	if p.misplaced(m, "", 0) {
+	if p.misplaced(m, "", 0) || near {
 		r.Visibility = "internal"
 	}
 	return nil
@@ -569,23 +648,29 @@ func ruleOf(err error) string {
 	return "invalid-field"
 }
 
-// pairs walks a mapping, calling f for each key with its value.
-func (p *fm) pairs(key string, n *yaml.Node, f func(k string, v node)) {
+// pairs walks a mapping, merge keys expanded, calling f for each key
+// with its value. It reports whether the merges were cut short.
+func (p *fm) pairs(key string, n *yaml.Node, f func(k string, v node)) bool {
 	n = deref(n)
 	if n == nil {
-		return
+		return false
 	}
 	if n.Kind != yaml.MappingNode {
 		p.r.warn(p.line(n), "invalid-field", "%s: want a mapping of keys to values", key)
-		return
+		return false
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], deref(n.Content[i+1])
+	content, over := merged(n)
+	if over {
+		p.r.warn(p.line(n), "invalid-field", "%s: merge keys (<<) bring in more than %d keys; the rest are not read", key, mergeBudget)
+	}
+	for i := 0; i+1 < len(content); i += 2 {
+		k, v := content[i], deref(content[i+1])
 		if v == nil {
 			continue
 		}
-		f(k.Value, node{v, p.line(k)})
+		f(keyName(k), node{v, p.line(k)})
 	}
+	return over
 }
 
 func (p *fm) seq(key string, n *yaml.Node, f func(i int, v *yaml.Node)) {
@@ -708,7 +793,7 @@ func (p *fm) security(n node) {
 		p.incident(n.line, true)
 		return
 	}
-	p.pairs("security", v, func(k string, v node) {
+	over := p.pairs("security", v, func(k string, v node) {
 		name := strings.ToLower(strings.TrimSpace(k))
 		switch name {
 		case "incident", "pii", "payment_data", "regulatory_notification", "explanation":
@@ -732,9 +817,17 @@ func (p *fm) security(n node) {
 		case "explanation":
 			s.Explanation = p.str(key, v)
 		default:
+			if nearIncident(k) {
+				p.r.warn(v.line, "invalid-field", "unknown key %q looks like security.incident; treated as a security incident", key)
+				p.incident(v.line, true)
+				break
+			}
 			p.r.warn(v.line, "unknown-field", "unknown key %q", key)
 		}
 	})
+	if over {
+		p.incident(n.line, true)
+	}
 }
 
 // incidentValue reads security.incident; anything but a clean true or

@@ -1571,9 +1571,12 @@ var tplTicks = []struct {
 	{"â˜\u0090", false}, {"â˜\ufffd", false}, {"â¬œ", false}, {"âœ—", false}, {"âœ˜", false},
 }
 
-// tplAnswer reads a "☑ Yes ☐ No" line: each box labels the words after
-// it. ok is false when the line has no box labelled yes or no.
-func tplAnswer(l string) (yes, no, ok bool) {
+// tplAnswer reads a "☑ Yes ☐ No" line. Each box is labelled by the
+// word after it, or, when the line starts with a label ("Yes ☑ No ☐",
+// "Yes: [x] No: [ ]"), by the word before it. ok is false when the line
+// has no box labelled yes or no; unread says a ticked box has another
+// label ("☑ Ja ☐ Nein"), which the caller must not take for No.
+func tplAnswer(l string) (yes, no, ok, unread bool) {
 	type box struct {
 		at, end int
 		on      bool
@@ -1594,19 +1597,41 @@ func tplAnswer(l string) (yes, no, ok bool) {
 		}
 		i += max(n, 1)
 	}
+	if len(boxes) == 0 {
+		return false, false, false, false
+	}
+	before := false // labels come before their boxes
+	if ws := tplWords(l[:boxes[0].at]); len(ws) > 0 {
+		w := ws[len(ws)-1]
+		before = w == "yes" || w == "no"
+	}
 	for k, b := range boxes {
-		end := len(l)
-		if k+1 < len(boxes) {
-			end = boxes[k+1].at
+		var label string
+		if before {
+			from := 0
+			if k > 0 {
+				from = boxes[k-1].end
+			}
+			if ws := tplWords(l[from:b.at]); len(ws) > 0 {
+				label = ws[len(ws)-1]
+			}
+		} else {
+			end := len(l)
+			if k+1 < len(boxes) {
+				end = boxes[k+1].at
+			}
+			label = tplFirstWord(l[b.end:end])
 		}
-		switch tplFirstWord(l[b.end:end]) {
+		switch label {
 		case "yes":
 			ok, yes = true, yes || b.on
 		case "no":
 			ok, no = true, no || b.on
+		default:
+			unread = unread || b.on
 		}
 	}
-	return yes, no, ok
+	return yes, no, ok, unread
 }
 
 var tplSecurityLabels = map[string]string{
@@ -1647,7 +1672,7 @@ func (f *tplFill) securityAnswer(spans []tplSpan) {
 			if f.d.fenced[i] {
 				continue
 			}
-			yes, no, ok := tplAnswer(f.d.lines[i])
+			yes, no, ok, unread := tplAnswer(f.d.lines[i])
 			if !ok {
 				continue
 			}
@@ -1658,6 +1683,9 @@ func (f *tplFill) securityAnswer(spans []tplSpan) {
 			// says visibility: public: an unanswered question must not
 			// let the report be published by default.
 			switch {
+			case unread && !yes:
+				f.r.warn(line, "invalid-field", "%s: a ticked box is labelled neither Yes nor No; treated as a security incident", key)
+				yes = true
 			case yes && no:
 				f.r.warn(line, "invalid-field", "%s: both Yes and No are ticked; treated as a security incident", key)
 				yes = true
@@ -1672,14 +1700,26 @@ func (f *tplFill) securityAnswer(spans []tplSpan) {
 		}
 	}
 	// Without boxes, a plain "Yes" or "No" right under the question is
-	// the answer.
+	// the answer; a line of boxes none of which says Yes or No, one of
+	// them ticked ("☑ Ja ☐ Nein"), is an answer that cannot be read.
 	for _, sp := range f.d.spans("was this a security incident") {
 		for i := sp.from; i < sp.to; i++ {
 			t := strings.TrimSpace(f.d.lines[i])
 			if t == "" || f.d.fenced[i] {
 				continue
 			}
-			if v, known := tplNone(t); known && len(tplWords(t)) <= 12 {
+			if _, _, _, unread := tplAnswer(t); unread {
+				yes := true
+				f.found = true
+				f.r.warn(f.d.line(i), "invalid-field", "%s: a ticked box is labelled neither Yes nor No; treated as a security incident", key)
+				f.r.Security.Incident = &yes
+				f.set(key, f.d.line(i))
+				f.r.Lines["security"] = f.d.line(i)
+				return
+			}
+			// A long answer is read only when it starts with Yes: "No"
+			// opening a long text may be "No idea yet".
+			if v, known := tplNone(t); known && (v || len(tplWords(t)) <= 12) {
 				f.found = true
 				f.r.Security.Incident = &v
 				f.set(key, f.d.line(i))

@@ -91,6 +91,39 @@ var privacyCases = []privacyCase{
 	// Front matter that is never closed is read as Markdown.
 	{name: "unclosed front matter", src: "---\ntitle: t\nvisibility: internal\n\n# Body\n", want: "internal", diags: []at{{1, "front-matter"}}},
 
+	// A YAML document marker ends what YAML reads of the front matter.
+	{name: "document end marker", src: fmReport("...\nvisibility: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "document start with comment", src: fmReport("--- # rest\nvisibility: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "document end after public", src: fmReport("visibility: public\n... \n"), want: "internal", diags: []at{{6, "front-matter"}}},
+	{name: "dashes inside a value", src: fmReport("title2: a --- b\n"), want: "public"},
+	{name: "indented dots in a block", src: fmReport("summary: |\n  ...\n  --- x\n"), want: "public"},
+
+	// Front matter hindsight does not read.
+	{name: "toml front matter", src: "+++\ntitle = 't'\nvisibility = 'internal'\n+++\nbody\n", want: "internal", diags: []at{{1, "front-matter"}}},
+	{name: "json front matter", src: "{\n\"visibility\": \"internal\"\n}\nbody\n", want: "internal", diags: []at{{1, "front-matter"}}},
+	{name: "comment before front matter", src: "<!-- generated -->\n" + fmReport("visibility: internal\n"), want: "internal", diags: []at{{1, "front-matter"}}},
+	{name: "comment in the body", src: "# Title\n<!-- x -->\n", want: "public"},
+
+	// Keys that look like visibility or security are not ignored.
+	{name: "misspelt visibility", src: fmReport("visiblity: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "swapped letters", src: fmReport("visibilty: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "cyrillic i", src: fmReport("vіsibility: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "zero-width space in key", src: fmReport("visi​bility: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "full-width key", src: fmReport("ｖisibility: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "private key", src: fmReport("private: true\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "confidential key", src: fmReport("Confidential: yes\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "misspelt security", src: fmReport("secuirty: {incident: true}\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "misspelt severity is not security", src: fmReport("severty: P1\n"), want: "public", diags: []at{{5, "unknown-field"}}},
+	{name: "misspelt incident", src: fmReport("security: {incidnet: true}\n"), want: "internal", incident: "true", diags: []at{{5, "invalid-field"}}},
+	{name: "misspelt incident, false", src: fmReport("security:\n  incidnet: false\n"), want: "internal", incident: "true", diags: []at{{6, "invalid-field"}}},
+	{name: "unrelated unknown key", src: fmReport("team: payments\n"), want: "public", diags: []at{{5, "unknown-field"}}},
+
+	// Merge keys and alias keys are followed.
+	{name: "merge into security", src: fmReport("base: &b\n  incident: true\nsecurity:\n  <<: *b\n"), want: "internal", incident: "true"},
+	{name: "merge list into security", src: fmReport("a: &a {pii: true}\nb: &b {incident: true}\nsecurity: {<<: [*a, *b]}\n"), want: "internal", incident: "true"},
+	{name: "merge of visibility at the top", src: fmReport("x: &x {visibility: internal}\n<<: *x\nvisibility: public\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "alias key to internal", src: fmReport("k: &k visibility\n*k : internal\n"), want: "internal"},
+
 	// What is clean stays as it was.
 	{name: "public", src: fmReport("visibility: public\n"), want: "public"},
 	{name: "public capitalised value", src: fmReport("visibility: Public \n"), want: "public"},
@@ -116,6 +149,13 @@ var privacyCases = []privacyCase{
 	{name: "template visibility rows disagree, internal first", src: tplReport("| Visibility | internal |\n| Visibility | public |\n"), want: "internal", diags: []at{{10, "invalid-field"}}},
 	{name: "template both ticked", src: tplReport("\n### Was this a security incident?\n☑ Yes  ☑ No\n"), want: "internal", incident: "true", diags: []at{{12, "invalid-field"}}},
 	{name: "template neither ticked", src: tplReport("\n### Was this a security incident?\n☐ Yes  ☐ No\n"), want: "internal", incident: "true", diags: []at{{12, "placeholder"}}},
+	{name: "template label before box", src: tplReport("\n### Was this a security incident?\nYes ☑  No ☐\n"), want: "internal", incident: "true"},
+	{name: "template label and colon before box", src: tplReport("\n### Was this a security incident?\nYes: [x] No: [ ]\n"), want: "internal", incident: "true"},
+	{name: "template label before box, no", src: tplReport("\n### Was this a security incident?\nYes ☐  No ☑\n"), want: "public", incident: "false"},
+	{name: "template other language", src: tplReport("\n### Was this a security incident?\n☑ Ja ☐ Nein\n"), want: "internal", incident: "true", diags: []at{{12, "invalid-field"}}},
+	{name: "template other language, no boxes ticked", src: tplReport("\n### Was this a security incident?\n☐ Ja ☐ Nein\n"), want: "public"},
+	{name: "template long yes", src: tplReport("\n### Was this a security incident?\nYes, an attacker used a leaked key to read the customer table for two hours on Monday morning.\n"), want: "internal", incident: "true"},
+	{name: "template short no", src: tplReport("\n### Was this a security incident?\nNo.\n"), want: "public", incident: "false"},
 	{name: "template public", src: tplReport("| Visibility | **Public** |\n"), want: "public"},
 	{name: "template answered no", src: tplReport("\n### Was this a security incident?\n☐ Yes  ☑ No\n"), want: "public", incident: "false"},
 	// Front matter wins over the template, malformed or not.
