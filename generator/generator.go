@@ -653,12 +653,15 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Workers: cfg.workers(),
 		Folders: made,
 	}
+	var left []*report.Report
 	for _, r := range set.Reports {
 		if cfg.Public && r.Internal() {
+			left = append(left, r)
 			continue
 		}
 		in.Reports = append(in.Reports, r)
 	}
+	in.Withheld = site.Withheld(left)
 	res.Phases = set.Phases
 	phase := func(name string, since time.Time) { res.Phases = append(res.Phases, Phase{name, time.Since(since)}) }
 	t := time.Now()

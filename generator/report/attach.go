@@ -45,9 +45,15 @@ func AttachmentProblem(rel string) string {
 	if path.IsAbs(rel) || clean == "." || clean == ".." || strings.HasPrefix(clean, "../") {
 		return "must be a file in the report's folder, named relative to it"
 	}
-	for _, part := range strings.Split(clean, "/") {
+	parts := strings.Split(clean, "/")
+	for i, part := range parts {
 		if strings.HasPrefix(part, ".") {
 			return "is a hidden file or folder; hosts treat such names as their own configuration"
+		}
+		// The report's page is index.html in the same folder: a folder
+		// of that name would take the page's place.
+		if i < len(parts)-1 && strings.EqualFold(part, "index.html") {
+			return "is in a folder named index.html, which is the report's page"
 		}
 	}
 	ext := strings.ToLower(path.Ext(clean))

@@ -38,6 +38,9 @@ func TestAttachmentProblem(t *testing.T) {
 		{"//evil.example/a.png", "web address"},
 		{`a\b.png`, "use / between folders"},
 		{"a\x00.png", "use / between folders"},
+		{"index.html/x.png", "folder named index.html"},
+		{"shots/Index.HTML/x.png", "folder named index.html"},
+		{"index.html.d/x.png", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := AttachmentProblem(tc.name)

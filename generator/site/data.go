@@ -200,7 +200,9 @@ func urlSegment(id string) string {
 			break
 		}
 	}
-	if safe && id != "." && id != ".." {
+	// A folder whose name starts with a dot is hidden, and hosts such
+	// as Jekyll's leave it out of the site.
+	if safe && !strings.HasPrefix(id, ".") {
 		return id
 	}
 	return s

@@ -128,3 +128,20 @@ func TestWorkersSameSite(t *testing.T) {
 		}
 	}
 }
+
+func TestURLSegment(t *testing.T) {
+	for _, tc := range []struct{ id, want string }{
+		{"INC-2024-03-01-001", "INC-2024-03-01-001"},
+		{"inc_7.b", "inc_7.b"},
+		{".hidden", "hidden"},
+		{"..", "report"},
+		{".", "report"},
+		{"a/b", "a-b"},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			if got := urlSegment(tc.id); got != tc.want {
+				t.Errorf("urlSegment(%q) = %q, want %q", tc.id, got, tc.want)
+			}
+		})
+	}
+}

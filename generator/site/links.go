@@ -16,8 +16,10 @@ import (
 // reports' Markdown files become links to their pages, and files beside
 // a report (attachments) are copied next to its page.
 type linker struct {
-	root   string            // repository root, absolute
-	byPath map[string]*Entry // report path → entry
+	root     string            // repository root, absolute
+	byPath   map[string]*Entry // report path → entry
+	withheld map[string]bool   // files of reports the build leaves out (Input.Withheld)
+	public   bool              // the build leaves out internal reports
 }
 
 type fileCopy struct{ src, dst string }
@@ -27,8 +29,8 @@ type fileCopy struct{ src, dst string }
 var pageIDs = []string{"main", "report-title", "timeline", "action-items", "items", "security", "related",
 	"meeting", "sign-off", "revisions", "attachments", "search-q", "search-results", "search-help"}
 
-func newLinker(root string, entries []*Entry) *linker {
-	l := &linker{root: root, byPath: make(map[string]*Entry, len(entries))}
+func newLinker(root string, entries []*Entry, withheld map[string]bool, public bool) *linker {
+	l := &linker{root: root, byPath: make(map[string]*Entry, len(entries)), withheld: withheld, public: public}
 	for _, e := range entries {
 		l.byPath[e.Path] = e
 	}
@@ -84,7 +86,53 @@ func (l *linker) beside(e *Entry, rel string) (fileCopy, bool) {
 
 // attachment is beside with the reason a file is refused.
 func (l *linker) attachment(e *Entry, rel string) (fileCopy, string) {
+	if l.withheld[path.Join(path.Dir(e.Path), path.Clean(rel))] {
+		return fileCopy{}, "belongs to a report this build leaves out"
+	}
 	return attachmentFile(l.root, e.Path, rel)
+}
+
+// Withheld is the files of the given reports, those a public build
+// leaves out, that it must not publish beside another report's page
+// either: their attachments and the files their bodies link to, as
+// slash paths relative to the repository root. A public report that
+// links to an internal report's customer notice would otherwise
+// publish it.
+func Withheld(reports []*report.Report) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range reports {
+		dir := path.Dir(r.Path)
+		for _, a := range r.Attachments {
+			if !strings.HasPrefix(a, "/") {
+				out[path.Join(dir, path.Clean(a))] = true
+			}
+		}
+		_, _ = markdown.Render(r.Body, markdown.Options{Links: func(dest string) string {
+			if p, ok := linkPath(dir, dest); ok {
+				out[p] = true
+			}
+			return dest
+		}})
+	}
+	return out
+}
+
+// linkPath is the repository path (slash, relative to the root) a
+// relative link destination in a report in folder dir leads to.
+func linkPath(dir, dest string) (string, bool) {
+	u, err := url.Parse(dest)
+	if err != nil || u.Path == "" {
+		return "", false
+	}
+	p, err := url.PathUnescape(u.Path)
+	if err != nil {
+		return "", false
+	}
+	if strings.HasPrefix(p, "/") {
+		// GitHub reads /docs/... from the repository's root.
+		return path.Clean(p)[1:], true
+	}
+	return path.Clean(path.Join(dir, p)), true
 }
 
 // attachmentFile is the file rel, named relative to the folder of the
@@ -106,24 +154,27 @@ func attachmentFile(root, reportPath, rel string) (fileCopy, string) {
 // another report's file leads to its page, a link to a file beside the
 // report stays and the file is copied (c), anything else relative is
 // broken.
+//
+// In a public build a broken link leads nowhere ("#"): whatever way it
+// is spelt ("X.md.", "X.md%20", "%zz", the page of an internal report),
+// it may name a report the build leaves out.
 func (l *linker) resolve(e *Entry, dest string) (out string, c fileCopy, broken bool) {
-	u, err := url.Parse(dest)
-	if err != nil || u.Path == "" {
+	dir := path.Dir(e.Path)
+	target, ok := linkPath(dir, dest)
+	if !ok {
+		if _, err := url.Parse(dest); err != nil {
+			if l.public {
+				return "#", c, true
+			}
+			return dest, c, true
+		}
 		return dest, c, false
 	}
-	p, err := url.PathUnescape(u.Path)
-	if err != nil {
-		return dest, c, false
-	}
+	u, _ := url.Parse(dest)
+	p, _ := url.PathUnescape(u.Path)
 	frag := ""
 	if u.Fragment != "" {
 		frag = "#" + u.EscapedFragment()
-	}
-	dir := path.Dir(e.Path)
-	target := path.Clean(path.Join(dir, p))
-	if strings.HasPrefix(p, "/") {
-		// GitHub reads /docs/... from the repository's root.
-		target = path.Clean(p)[1:]
 	}
 	if other, ok := l.byPath[target]; ok {
 		return relFrom(e.URL, other.URL) + frag, c, false
@@ -139,7 +190,7 @@ func (l *linker) resolve(e *Entry, dest string) (out string, c fileCopy, broken 
 	}
 	// A Markdown file that is not a published report may be an internal
 	// one: its name must not reach the page.
-	if ext := strings.ToLower(path.Ext(target)); ext == ".md" || ext == ".markdown" {
+	if ext := strings.ToLower(path.Ext(strings.TrimRight(target, ". "))); l.public || ext == ".md" || ext == ".markdown" {
 		return "#", c, true
 	}
 	return dest, c, true

@@ -45,6 +45,13 @@ func (w *writer) done(rel string) {
 	w.mu.Unlock()
 }
 
+// wrote says whether rel is a file of the site this build made.
+func (w *writer) wrote(rel string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.written[rel]
+}
+
 // files is every file of the site, written or kept.
 func (w *writer) files() map[string]bool {
 	w.mu.Lock()
@@ -83,6 +90,11 @@ func (w *writer) mkdir(dir string) error {
 		// folder), or something put a link here: the folder rendered
 		// into is hindsight's own, and nothing is written through a link.
 		// unlink never removes a folder another goroutine made meanwhile.
+		// A file this build wrote is never given up for a folder: two
+		// things of the site would want the same name.
+		if w.wrote(w.rel(dir)) {
+			return fmt.Errorf("folder %s: the build wrote a file of that name", w.rel(dir))
+		}
 		if err := unlink(dir); err != nil && !errors.Is(err, fs.ErrNotExist) && !isDir(dir) {
 			return err
 		}

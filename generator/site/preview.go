@@ -38,7 +38,7 @@ func RenderReports(ctx context.Context, in Input, dir string, paths []string) ([
 	if err != nil {
 		return nil, err
 	}
-	links := newLinker(in.Config.Root, entries)
+	links := newLinker(in.Config.Root, entries, in.Withheld, in.Public)
 	var out []Preview
 	for _, e := range entries {
 		if !want[e.Path] {

@@ -43,6 +43,10 @@ type Input struct {
 	// Folders are the folders of dir known already (see MakeFolders);
 	// nil knows none.
 	Folders *Folders
+	// Withheld is the files, as slash paths relative to the repository
+	// root, that no report's page may publish beside it: those of the
+	// reports a public build leaves out (see Withheld).
+	Withheld map[string]bool
 
 	templatesOnly bool // execute every page from its template (tests)
 	noDashboards  bool // leave out the dashboards, to measure what they cost
@@ -101,7 +105,7 @@ func Render(ctx context.Context, in Input, dir string) (*Output, error) {
 	page := func(kind, folder, title, nav string) *Page {
 		return &Page{Site: info, Root: rootOf(folder), Path: folder, Kind: kind, Title: title, Nav: nav}
 	}
-	links := newLinker(in.Config.Root, entries)
+	links := newLinker(in.Config.Root, entries, in.Withheld, in.Public)
 	setup.Wait()
 	mopt := metrics.Options{Today: today, Location: loc, Severities: info.Severities, DeadlineHours: info.DeadlineHours}
 
@@ -355,6 +359,18 @@ func prepare(in Input, only map[string]bool) (*Templates, []*Entry, *Info, error
 	report.Sort(rs)
 	today := in.Now.In(in.Config.Location)
 	entries := someEntries(rs, in.Config, today, in.Public, only, in.Workers)
+	if len(in.Withheld) > 0 {
+		// Listed only when copied: see linker.attachment.
+		for _, e := range entries {
+			kept := e.Attachments[:0]
+			for _, a := range e.Attachments {
+				if !in.Withheld[path.Join(path.Dir(e.Report.Path), path.Clean(a.Title))] {
+					kept = append(kept, a)
+				}
+			}
+			e.Attachments = kept
+		}
+	}
 	info := &Info{
 		Title:         in.Config.Title,
 		Description:   in.Config.Description,
