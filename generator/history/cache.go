@@ -42,10 +42,12 @@ import (
 // version 1 cache may hold e-mail addresses that the scan now removes, so
 // it is not read but replaced. The file keeps its name for that reason:
 // under a new name the old file, addresses and all, would stay behind.
+// Version 3: the same, as addresses with dotless domains, address
+// literals and full stops of other scripts are redacted too.
 const (
 	cacheName        = "history-v1.cache"
 	cacheMagic       = "hindsight history cache\n"
-	cacheVersion     = 2
+	cacheVersion     = 3
 	maxCacheSegments = 16
 )
 

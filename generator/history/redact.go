@@ -20,13 +20,16 @@ import (
 //     quoted and odd local parts are caught too;
 //   - the domain is the run after the '@' of ASCII letters and digits,
 //     '.', '-', '_' and any non-ASCII character (internationalised names);
-//   - some dot in the domain is followed by a letter or a non-ASCII
-//     character. Top-level domains never start with a digit, so versions
-//     (pkg@v1.2.3, lodash@4.17.21) are left alone, as are @mentions,
-//     which have no local part.
+//   - some dot in the domain (or an ideographic or full-width full stop,
+//     which mail software reads as one) is followed by a letter or a
+//     non-ASCII character, or the domain has no dot and a letter
+//     (root@localhost), or the domain is an address literal in brackets
+//     (ops@[10.0.0.6]). Top-level domains never start with a digit, so
+//     versions (pkg@v1.2.3, lodash@4.17.21) are left alone, as are
+//     @mentions, which have no local part.
 //
 // The rule errs on the side of redacting: foo@1.2.3-beta.rc loses its
-// version. Checking for an '@' first keeps the common case, no '@' at
+// version, and react@next its tag. Checking for an '@' first keeps the common case, no '@' at
 // all, to one IndexByte per string.
 
 // emailAt reports whether the '@' at s[at] belongs to an e-mail-shaped
@@ -41,16 +44,44 @@ func emailAt(s string, at int) (start, end int, ok bool) {
 		return at, at, false
 	}
 	end = at + 1
-	for end < len(s) && isDomainByte(s[end]) {
-		if s[end] == '.' && end+1 < len(s) && isLabelStart(s[end+1]) {
-			ok = true
+	if end < len(s) && s[end] == '[' {
+		if k := strings.IndexByte(s[end:], ']'); k > 1 {
+			return start, end + k + 1, true
 		}
+	}
+	dots, letters := false, false
+	for end < len(s) && isDomainByte(s[end]) {
+		if n := fullStop(s[end:]); n > 0 {
+			dots = true
+			if end+n < len(s) && isLabelStart(s[end+n]) {
+				ok = true
+			}
+		}
+		letters = letters || isLabelStart(s[end])
 		end++
 	}
 	for end > at+1 && s[end-1] == '.' {
 		end--
 	}
+	if !dots && letters {
+		ok = true
+	}
 	return start, end, ok
+}
+
+// fullStop is the length of the full stop s starts with: '.', or
+// U+3002, U+FF0E or U+FF61, which mail software reads as a dot in a
+// domain; 0 when it starts with none.
+func fullStop(s string) int {
+	if s[0] == '.' {
+		return 1
+	}
+	for _, d := range []string{"\u3002", "\uff0e", "\uff61"} {
+		if strings.HasPrefix(s, d) {
+			return len(d)
+		}
+	}
+	return 0
 }
 
 func isLocalByte(c byte) bool {
