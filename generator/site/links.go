@@ -145,7 +145,7 @@ func attachmentFile(root, reportPath, rel string) (fileCopy, string) {
 	clean := path.Clean(rel)
 	src, ok := SafeFile(root, path.Join(path.Dir(reportPath), clean))
 	if !ok {
-		return fileCopy{}, "is not a file beside the report (or is reached through a symbolic link)"
+		return fileCopy{}, "is not a file beside the report (or is reached through a symbolic link, or is a hard link)"
 	}
 	return fileCopy{src: src, dst: clean}, ""
 }
@@ -204,8 +204,10 @@ func lineOf(e *Entry, key string) int {
 }
 
 // SafeFile returns the absolute path of rel (slash path relative to
-// root) when it is a regular file reached without any symbolic link, so
-// nothing outside the repository can be published through it.
+// root) when it is a regular file reached without any symbolic link, and
+// with no other name (a hard link), so nothing outside the repository
+// can be published through it. Git never checks out a file with two
+// names.
 func SafeFile(root, rel string) (string, bool) {
 	clean := path.Clean("/" + rel)[1:]
 	if clean == "" {
@@ -219,7 +221,7 @@ func SafeFile(root, rel string) (string, bool) {
 		if err != nil || st.Mode()&os.ModeSymlink != 0 {
 			return "", false
 		}
-		if i == len(parts)-1 && !st.Mode().IsRegular() {
+		if i == len(parts)-1 && (!st.Mode().IsRegular() || links(st) > 1) {
 			return "", false
 		}
 	}
