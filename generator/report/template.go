@@ -1667,6 +1667,13 @@ func (f *tplFill) security() {
 
 func (f *tplFill) securityAnswer(spans []tplSpan) {
 	const key = "security.incident"
+	answer := func(line int, yes bool) {
+		f.found = true
+		f.r.Security.Incident = &yes
+		f.set(key, line)
+		f.r.Lines["security"] = line
+	}
+	const unreadable = "%s: a ticked box is labelled neither Yes nor No; treated as a security incident"
 	for _, sp := range spans {
 		for i := sp.from; i < sp.to; i++ {
 			if f.d.fenced[i] {
@@ -1677,14 +1684,13 @@ func (f *tplFill) securityAnswer(spans []tplSpan) {
 				continue
 			}
 			line := f.d.line(i)
-			f.found = true
 			// An answer that is not one plain Yes or No counts as a
 			// security incident, which is internal unless the report
 			// says visibility: public: an unanswered question must not
 			// let the report be published by default.
 			switch {
 			case unread && !yes:
-				f.r.warn(line, "invalid-field", "%s: a ticked box is labelled neither Yes nor No; treated as a security incident", key)
+				f.r.warn(line, "invalid-field", unreadable, key)
 				yes = true
 			case yes && no:
 				f.r.warn(line, "invalid-field", "%s: both Yes and No are ticked; treated as a security incident", key)
@@ -1693,9 +1699,7 @@ func (f *tplFill) securityAnswer(spans []tplSpan) {
 				f.r.warn(line, "placeholder", "%s: neither Yes nor No is ticked; treated as a security incident until one is", key)
 				yes = true
 			}
-			f.r.Security.Incident = &yes
-			f.set(key, line)
-			f.r.Lines["security"] = line
+			answer(line, yes)
 			return
 		}
 	}
@@ -1709,21 +1713,14 @@ func (f *tplFill) securityAnswer(spans []tplSpan) {
 				continue
 			}
 			if _, _, _, unread := tplAnswer(t); unread {
-				yes := true
-				f.found = true
-				f.r.warn(f.d.line(i), "invalid-field", "%s: a ticked box is labelled neither Yes nor No; treated as a security incident", key)
-				f.r.Security.Incident = &yes
-				f.set(key, f.d.line(i))
-				f.r.Lines["security"] = f.d.line(i)
+				f.r.warn(f.d.line(i), "invalid-field", unreadable, key)
+				answer(f.d.line(i), true)
 				return
 			}
 			// A long answer is read only when it starts with Yes: "No"
 			// opening a long text may be "No idea yet".
 			if v, known := tplNone(t); known && (v || len(tplWords(t)) <= 12) {
-				f.found = true
-				f.r.Security.Incident = &v
-				f.set(key, f.d.line(i))
-				f.r.Lines["security"] = f.d.line(i)
+				answer(f.d.line(i), v)
 			}
 			return
 		}
