@@ -12,27 +12,50 @@ var knownKeys = []string{"id", "title", "severity", "status", "started", "detect
 	"mitigated", "resolved", "commander", "author", "report_date", "services", "tags", "related",
 	"attachments", "impact", "action_items", "timeline", "reviewers", "meeting"}
 
-// intentKeys are keys that say, in a word, what visibility: says; read
-// as unknown keys they would leave the report to the default
-// visibility, which may be public.
-var intentKeys = []string{"internal", "private", "confidential", "restricted", "secret", "hidden",
-	"public", "published", "publish", "visible", "confidentiality", "classification", "sensitivity", "tlp"}
+// intentWords are words that, in a key, say what visibility: says
+// ("private: true", "internal_only", "do_not_publish", "audience:
+// internal"); read as unknown keys they would leave the report to the
+// default visibility, which may be public.
+var intentWords = map[string]bool{"internal": true, "private": true, "confidential": true,
+	"confidentiality": true, "restricted": true, "secret": true, "hidden": true, "public": true,
+	"publicly": true, "publish": true, "published": true, "visible": true, "visibility": true,
+	"classification": true, "classified": true, "sensitivity": true, "sensitive": true,
+	"audience": true, "access": true, "tlp": true, "embargo": true, "embargoed": true}
+
+// publishWords are the intent words a key may say yes to without
+// asking for less than the default ("published: true", "is_public:
+// yes", Jekyll's "published: 2025-10-09").
+var publishWords = map[string]bool{"public": true, "publish": true, "published": true, "visible": true}
 
 // nearPrivacy says which key deciding whether a report is published an
-// unknown top-level key is likely meant to be: "visibility" or
-// "security" for a misspelling ("visiblity", "secuirty") or a spelling
-// with look-alike or invisible characters, "visibility" for a key that
-// names the decision in a word ("private", "confidential"); "" for
-// none. A misspelt visibility key must not publish an internal report.
-func nearPrivacy(key string) string {
-	k := skeleton(key)
+// unknown top-level key with value v is likely meant to be: "security"
+// for a flat or misspelt security incident flag ("security.incident",
+// "secuirty"), "visibility" for a misspelling or look-alike spelling
+// ("visiblity", a Cyrillic і) or a key that names the decision in its
+// words ("private", "internal_only", "audience"); "" for none. Such a
+// key must not leave an internal report to a public default.
+func nearPrivacy(key string, v *yaml.Node) string { return nearPrivacyYes(key, yesOrDate(v)) }
+
+// nearPrivacyYes is nearPrivacy for a key whose value is a plain yes or
+// a date (yes) or not.
+func nearPrivacyYes(key string, yes bool) string {
+	ws := keyWords(key)
+	k := strings.Join(ws, "")
 	if k == "" {
 		return ""
 	}
-	for _, w := range intentKeys {
-		if k == w {
-			return "visibility"
+	if strings.HasPrefix(k, "sec") && strings.Contains(k, "incident") {
+		return "security"
+	}
+	for _, w := range ws {
+		if !intentWords[w] {
+			continue
 		}
+		last := ws[len(ws)-1]
+		if (len(ws) == 1 || len(ws) == 2 && ws[0] == "is") && publishWords[last] && yes {
+			return ""
+		}
+		return "visibility"
 	}
 	for _, t := range []struct {
 		name string
@@ -40,7 +63,9 @@ func nearPrivacy(key string) string {
 	}{{"visibility", 2}, {"security", 1}} {
 		target := t.name
 		d := distance(k, target)
-		if d > t.most {
+		// Real words two edits from visibility (viability) lack the s
+		// and b a misspelling keeps.
+		if d > t.most || d == 2 && !(strings.ContainsRune(k, 's') && strings.ContainsRune(k, 'b')) {
 			continue
 		}
 		closer := false
@@ -57,42 +82,129 @@ func nearPrivacy(key string) string {
 	return ""
 }
 
-// nearIncident says whether an unknown key inside security: is likely
-// security.incident misspelt.
-func nearIncident(key string) bool {
-	k := skeleton(key)
-	if k == "" || k == "pii" || k == "paymentdata" || k == "regulatorynotification" || k == "explanation" {
+// yesOrDate says whether v is a plain yes (true, yes, on) or a date.
+func yesOrDate(v *yaml.Node) bool {
+	if v = deref(v); v == nil || v.Kind != yaml.ScalarNode {
 		return false
 	}
-	return distance(k, "incident") <= 2 || strings.Contains(k, "incident")
+	return yesOrDateText(v.Value)
+}
+
+func yesOrDateText(t string) bool {
+	t = strings.TrimSpace(t)
+	if b, ok := boolWord(strings.ToLower(t)); ok {
+		return b
+	}
+	return len(t) >= 8 && t[0] >= '0' && t[0] <= '9' && strings.Count(t, "-") >= 2
+}
+
+// nearIncident says whether an unknown key inside security: is likely
+// security.incident misspelt or spelt in more words ("incidnet",
+// "is_incident", "security_incident").
+func nearIncident(key string) bool {
+	ws := keyWords(key)
+	k := strings.Join(ws, "")
+	switch k {
+	case "", "pii", "paymentdata", "regulatorynotification", "explanation":
+		return false
+	}
+	if distance(k, "incident") <= 2 {
+		return true
+	}
+	if len(ws) == 2 && ws[1] == "incident" {
+		switch ws[0] {
+		case "is", "was", "security", "sec":
+			return true
+		}
+	}
+	return false
+}
+
+// keyWords is key split into words of lower-case ASCII letters, as
+// skeleton reads them: at anything not a letter and where a capital
+// follows a small letter ("securityIncident").
+func keyWords(key string) []string {
+	var ws []string
+	var b strings.Builder
+	lower := false
+	flush := func() {
+		if b.Len() > 0 {
+			ws = append(ws, b.String())
+			b.Reset()
+		}
+	}
+	for _, c := range key {
+		l, upper, ok := letter(c)
+		switch {
+		case !ok:
+			// Invisible characters join, others part.
+			if !invisible(c) {
+				flush()
+			}
+			lower = false
+			continue
+		case upper && lower:
+			flush()
+		}
+		b.WriteRune(l)
+		lower = !upper
+	}
+	flush()
+	return ws
+}
+
+// invisible says whether c is drawn as nothing: a zero-width space or
+// joiner, a soft hyphen, a word joiner, a byte-order mark.
+func invisible(c rune) bool {
+	switch c {
+	case '\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u180e':
+		return true
+	}
+	return false
 }
 
 // skeleton is key in lower-case ASCII letters: look-alike letters of
-// other scripts (Cyrillic і, Greek ο, full-width letters) become the
-// letters they look like, and everything else (digits, _, -, spaces,
-// invisible characters) is dropped.
+// other scripts (Cyrillic і, Greek ο, full-width and mathematical
+// letters) become the letters they look like, and everything else
+// (digits, _, -, spaces, invisible characters) is dropped.
 func skeleton(key string) string {
 	var b strings.Builder
 	for _, c := range key {
-		switch {
-		case c >= 'a' && c <= 'z':
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		case c >= 'ａ' && c <= 'ｚ':
-			c = c - 'ａ' + 'a'
-		case c >= 'Ａ' && c <= 'Ｚ':
-			c = c - 'Ａ' + 'a'
-		default:
-			l, ok := lookalike[c]
-			if !ok {
-				continue
-			}
-			c = l
+		if l, _, ok := letter(c); ok {
+			b.WriteRune(l)
 		}
-		b.WriteRune(c)
 	}
 	return b.String()
 }
+
+// letter is the lower-case ASCII letter c is or looks like, and whether
+// c is a capital.
+func letter(c rune) (l rune, upper, ok bool) {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return c, false, true
+	case c >= 'A' && c <= 'Z':
+		return c + 'a' - 'A', true, true
+	case c >= 'ａ' && c <= 'ｚ':
+		return c - 'ａ' + 'a', false, true
+	case c >= 'Ａ' && c <= 'Ｚ':
+		return c - 'Ａ' + 'a', true, true
+	case c >= 0x1D400 && c <= 0x1D6A3:
+		// Mathematical alphanumerics: alphabets of 26 capitals and 26
+		// small letters, one after the other.
+		i := (c - 0x1D400) % 52
+		return 'a' + i%26, i < 26, true
+	case c >= 0x2170 && c <= 0x217F:
+		// Small Roman numerals: ⅰ ⅱ ... ⅿ; the one-letter ones.
+		if l, ok := roman[c]; ok {
+			return l, false, true
+		}
+	}
+	l, ok = lookalike[c]
+	return l, false, ok
+}
+
+var roman = map[rune]rune{'ⅰ': 'i', 'ⅴ': 'v', 'ⅹ': 'x', 'ⅼ': 'l', 'ⅽ': 'c', 'ⅾ': 'd', 'ⅿ': 'm'}
 
 // lookalike maps letters of other scripts to the Latin letters they are
 // drawn like.
@@ -104,6 +216,8 @@ var lookalike = map[rune]rune{
 	'α': 'a', 'ε': 'e', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'u', 'χ': 'x',
 	'Α': 'a', 'Β': 'b', 'Ε': 'e', 'Ι': 'i', 'Κ': 'k', 'Μ': 'm', 'Ν': 'n', 'Ο': 'o', 'Ρ': 'p', 'Τ': 't', 'Υ': 'y', 'Χ': 'x',
 	'ı': 'i', 'ɩ': 'i', 'ℓ': 'l', 'ǀ': 'l', 'ѡ': 'w',
+	'ɪ': 'i', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ʜ': 'h', 'ᴊ': 'j', 'ᴋ': 'k', 'ʟ': 'l', 'ᴍ': 'm',
+	'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p', 'ʀ': 'r', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
 	'í': 'i', 'ì': 'i', 'ï': 'i', 'î': 'i', 'é': 'e', 'è': 'e', 'ë': 'e', 'ê': 'e', 'ý': 'y', 'ÿ': 'y',
 	'ú': 'u', 'ù': 'u', 'ü': 'u', 'û': 'u', 'ó': 'o', 'ò': 'o', 'ö': 'o', 'ô': 'o', 'á': 'a', 'à': 'a',
 	'ä': 'a', 'â': 'a', 'ç': 'c', 'ñ': 'n', 'š': 's', 'ś': 's', 'ŕ': 'r', 'ř': 'r', 'ţ': 't', 'ť': 't',

@@ -192,13 +192,18 @@ func docMarker(fm []byte) int {
 }
 
 // foreignFront finds front matter hindsight does not read at the top of
-// data: TOML between +++ lines or JSON, as Hugo reads, or YAML after an
-// HTML comment. It returns the line and what it is, or "" when data
-// opens with none of them. Left as body text, a "visibility: internal"
-// in it would be ignored.
+// data: TOML between +++ lines or JSON, as Hugo reads, YAML opened by
+// another line than "---" ("--- # meta", "----"), or any of these after
+// an HTML comment or a heading. It returns the line and what it is, or
+// "" when data opens with none of them. Left as body text, a
+// "visibility: internal" in it would be ignored.
 func foreignFront(data []byte) (int, string) {
+	return foreignAt(data, 0, 0)
+}
+
+func foreignAt(data []byte, skipped, depth int) (int, string) {
 	l := openingLine(data)
-	if l == 0 {
+	if l == 0 || depth > 2 {
 		return 0, ""
 	}
 	rest := data
@@ -210,20 +215,45 @@ func foreignFront(data []byte) (int, string) {
 		first = rest[:i]
 	}
 	first = bytes.TrimSpace(first)
+	line := skipped + l
 	switch {
-	case string(first) == "+++":
-		return l, "TOML front matter (between +++ lines)"
-	case string(first) == "{":
-		return l, "JSON front matter"
+	case bytes.HasPrefix(first, []byte("+++")):
+		return line, "TOML front matter (between +++ lines)"
+	case bytes.HasPrefix(first, []byte("{")):
+		return line, "JSON front matter"
+	case bytes.HasPrefix(first, []byte("---")) && string(first) != "---":
+		return line, fmt.Sprintf("front matter opened with %q rather than ---", first)
+	}
+	// After a comment or a heading, what would be front matter at the
+	// top of the file.
+	var after []byte
+	var what string
+	switch {
 	case bytes.HasPrefix(first, []byte("<!--")):
 		end := bytes.Index(rest, []byte("-->"))
 		if end < 0 {
 			return 0, ""
 		}
-		after := rest[end+3:]
-		if _, _, ok := splitFront(after); ok {
-			return l + bytes.Count(rest[:end], []byte("\n")), "front matter after an HTML comment"
+		after, what = rest[end+3:], "an HTML comment"
+	case bytes.HasPrefix(first, []byte("#")) && depth == 0:
+		after, what = rest[len(rest)-len(rest[bytes.IndexByte(rest, '\n')+1:]):], "a heading"
+		if bytes.IndexByte(rest, '\n') < 0 {
+			return 0, ""
 		}
+	default:
+		return 0, ""
+	}
+	at := line + bytes.Count(rest[:len(rest)-len(after)], []byte("\n"))
+	if fm, _, ok := splitFront(after); ok {
+		var doc yaml.Node
+		if what == "a heading" && (yaml.Unmarshal(fm, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode) {
+			// A thematic break under the title, not front matter.
+			return 0, ""
+		}
+		return at + openingLine(after) - 1, "front matter after " + what
+	}
+	if l, inner := foreignAt(after, at-1, depth+1); inner != "" {
+		return l, inner + " after " + what
 	}
 	return 0, ""
 }
@@ -258,6 +288,7 @@ func Fallback(relPath string, data []byte, err *FileError) *Report {
 					break
 				}
 			}
+			r.Named = fileNames(data[:len(data)-len(r.Body)])
 		}
 	}
 	name := path.Base(relPath)
@@ -270,6 +301,19 @@ func Fallback(relPath string, data []byte, err *FileError) *Report {
 		r.Title = r.ID
 	}
 	return r
+}
+
+// fileNames are the words of b that could name an attachment.
+func fileNames(b []byte) []string {
+	var out []string
+	for _, w := range bytes.FieldsFunc(b, func(r rune) bool {
+		return r <= ' ' || strings.ContainsRune(",[]{}\"'`;|()<>", r)
+	}) {
+		if n := string(w); AttachmentProblem(n) == "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // openingLine is the 1-based line of the first non-blank line.
@@ -426,7 +470,7 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 		case "meeting":
 			p.meeting(n)
 		default:
-			if meant := nearPrivacy(key); meant != "" {
+			if meant := nearPrivacy(key, n.Node); meant != "" {
 				r.warn(n.line, "front-matter", "unknown front-matter key %q looks like %q, which decides who may read the report; it is not read, and the report is treated as internal", key, meant)
 				near = true
 				break

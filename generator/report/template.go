@@ -816,6 +816,12 @@ var tplMetaRows = map[string]string{
 	"related": "related", "related incidents": "related",
 }
 
+// tplNear is a metadata row whose label looks like a privacy key.
+type tplNear struct {
+	row   tplRow
+	meant string
+}
+
 // tplMetaHeads are first-column headers of a metadata table.
 var tplMetaHeads = map[string]bool{"field": true, "property": true, "key": true, "attribute": true, "metadata": true}
 
@@ -823,6 +829,7 @@ func (f *tplFill) metadata() {
 	r := f.r
 	rows := map[string]tplRow{}
 	var visDups []tplRow // Visibility rows after the first
+	var near []tplNear   // rows that look like Visibility
 	spans := f.d.spans("incident metadata", "metadata")
 	whole := len(spans)
 	for k, sp := range append(spans, f.d.all()) {
@@ -840,6 +847,9 @@ func (f *tplFill) metadata() {
 					} else if key == "visibility" {
 						visDups = append(visDups, row)
 					}
+				} else if meant := nearPrivacyYes(tplCell(row, 0), yesOrDateText(tplClean(tplCell(row, 1)))); meant != "" &&
+					!tplHasPhrase(tplWords(tplCell(row, 0)), []string{"security", "incident"}) { // an answer: see securityAnswer
+					near = append(near, tplNear{row, meant})
 				}
 			}
 			if len(rows) > 0 {
@@ -888,8 +898,18 @@ func (f *tplFill) metadata() {
 			f.set("status", line("status"))
 		}
 	}
+	given := r.Visibility // by the front matter, which wins
 	if raw, ok := val("visibility"); ok && r.Visibility == "" {
 		f.visibility(line("visibility"), raw, visDups)
+	}
+	for _, n := range near {
+		if given != "" {
+			break
+		}
+		l := f.d.line(n.row.at)
+		r.warn(l, "front-matter", "row %q looks like %q, which decides who may read the report; it is not read, and the report is treated as internal", strings.TrimSpace(tplCell(n.row, 0)), n.meant)
+		r.Visibility = "internal"
+		f.set("visibility", l)
 	}
 	if raw, ok := val("started"); ok {
 		f.timeField("started", line("started"), raw, &r.Started, time.Time{})
@@ -1562,7 +1582,7 @@ var tplTicks = []struct {
 	s  string
 	on bool
 }{
-	{"[x]", true}, {"[X]", true}, {"[ ]", false},
+	{"[x]", true}, {"[X]", true}, {"[ ]", false}, {"(x)", true}, {"(X)", true}, {"( )", false},
 	{"☑", true}, {"☒", true}, {"✅", true}, {"✔", true}, {"✓", true},
 	{"☐", false}, {"⬜", false}, {"❌", false}, {"✗", false}, {"✘", false},
 	{"‚òë", true}, {"‚òí", true}, {"‚úÖ", true}, {"‚úî", true}, {"‚úì", true},
@@ -1572,18 +1592,19 @@ var tplTicks = []struct {
 }
 
 // tplAnswer reads a "☑ Yes ☐ No" line. Each box is labelled by the
-// word after it, or, when the line starts with a label ("Yes ☑ No ☐",
-// "Yes: [x] No: [ ]"), by the word before it. ok is false when the line
-// has no box labelled yes or no; unread says a ticked box has another
-// label ("☑ Ja ☐ Nein"), which the caller must not take for No.
-func tplAnswer(l string) (yes, no, ok, unread bool) {
+// word after it ("☑ Yes ☐ No") or, when that leaves a box without a yes
+// or no, by the word before it ("Yes ☑ No ☐", "Yes: [x] No: [ ]"). ok
+// is false when the line has no box labelled yes or no; unread says a
+// ticked box has another label ("☑ Ja ☐ Nein"), which the caller must
+// not take for No; label is the text before the first box.
+func tplAnswer(l string) (yes, no, ok, unread bool, label string) {
 	type box struct {
 		at, end int
 		on      bool
 	}
 	var boxes []box
 	for i := 0; i < len(l); {
-		if c := l[i]; c != '[' && c != 0xE2 && c != 0xC3 {
+		if c := l[i]; c != '[' && c != '(' && c != 0xE2 && c != 0xC3 {
 			i++
 			continue
 		}
@@ -1598,31 +1619,39 @@ func tplAnswer(l string) (yes, no, ok, unread bool) {
 		i += max(n, 1)
 	}
 	if len(boxes) == 0 {
-		return false, false, false, false
+		return false, false, false, false, ""
 	}
-	before := false // labels come before their boxes
-	if ws := tplWords(l[:boxes[0].at]); len(ws) > 0 {
-		w := ws[len(ws)-1]
-		before = w == "yes" || w == "no"
+	labels := func(before bool) ([]string, bool) {
+		out := make([]string, len(boxes))
+		all := true
+		for k, b := range boxes {
+			if before {
+				from := 0
+				if k > 0 {
+					from = boxes[k-1].end
+				}
+				if ws := tplWords(l[from:b.at]); len(ws) > 0 {
+					out[k] = ws[len(ws)-1]
+				}
+			} else {
+				end := len(l)
+				if k+1 < len(boxes) {
+					end = boxes[k+1].at
+				}
+				out[k] = tplFirstWord(l[b.end:end])
+			}
+			all = all && (out[k] == "yes" || out[k] == "no")
+		}
+		return out, all
+	}
+	names, all := labels(false)
+	if !all {
+		if before, ok := labels(true); ok {
+			names = before
+		}
 	}
 	for k, b := range boxes {
-		var label string
-		if before {
-			from := 0
-			if k > 0 {
-				from = boxes[k-1].end
-			}
-			if ws := tplWords(l[from:b.at]); len(ws) > 0 {
-				label = ws[len(ws)-1]
-			}
-		} else {
-			end := len(l)
-			if k+1 < len(boxes) {
-				end = boxes[k+1].at
-			}
-			label = tplFirstWord(l[b.end:end])
-		}
-		switch label {
+		switch names[k] {
 		case "yes":
 			ok, yes = true, yes || b.on
 		case "no":
@@ -1631,7 +1660,7 @@ func tplAnswer(l string) (yes, no, ok, unread bool) {
 			unread = unread || b.on
 		}
 	}
-	return yes, no, ok, unread
+	return yes, no, ok, unread, l[:boxes[0].at]
 }
 
 var tplSecurityLabels = map[string]string{
@@ -1667,64 +1696,206 @@ func (f *tplFill) security() {
 
 func (f *tplFill) securityAnswer(spans []tplSpan) {
 	const key = "security.incident"
-	answer := func(line int, yes bool) {
-		f.found = true
-		f.r.Security.Incident = &yes
-		f.set(key, line)
-		f.r.Lines["security"] = line
+	d := f.d
+	// Every answer found: one Yes among them makes a security incident,
+	// which is internal unless the report says visibility: public, so
+	// that no answer a reader would see as Yes can be outvoted or
+	// missed into publishing the report.
+	type answer struct {
+		line      int
+		yes       bool
+		rule, why string // a warning to give, when the answer was not clean
 	}
-	const unreadable = "%s: a ticked box is labelled neither Yes nor No; treated as a security incident"
-	for _, sp := range spans {
-		for i := sp.from; i < sp.to; i++ {
-			if f.d.fenced[i] {
+	var got []answer
+	add := func(line int, yes bool, rule, why string) { got = append(got, answer{line, yes, rule, why}) }
+	boxes := func(from, to int, own bool) bool {
+		var yes, no, ok, unread bool
+		first := 0
+		for i := from; i < to; i++ {
+			if d.fenced[i] {
 				continue
 			}
-			yes, no, ok, unread := tplAnswer(f.d.lines[i])
-			if !ok {
+			y, n, o, u, label := tplAnswer(d.lines[i])
+			if !o && !u {
 				continue
 			}
-			line := f.d.line(i)
-			// An answer that is not one plain Yes or No counts as a
-			// security incident, which is internal unless the report
-			// says visibility: public: an unanswered question must not
-			// let the report be published by default.
-			switch {
-			case unread && !yes:
-				f.r.warn(line, "invalid-field", unreadable, key)
-				yes = true
-			case yes && no:
-				f.r.warn(line, "invalid-field", "%s: both Yes and No are ticked; treated as a security incident", key)
-				yes = true
-			case !yes && !no:
-				f.r.warn(line, "placeholder", "%s: neither Yes nor No is ticked; treated as a security incident until one is", key)
-				yes = true
+			// Outside the question's own section, a line of boxes
+			// answers it only when nothing else labels it: not "PII
+			// Accessed: ☐ Yes ☑ No".
+			if ws := tplWords(label); !own && len(ws) > 0 && !tplHasPhrase(ws, []string{"security", "incident"}) {
+				continue
 			}
-			answer(line, yes)
-			return
+			yes, no, ok, unread = yes || y, no || n, ok || o, unread || u
+			if first == 0 {
+				first = d.line(i)
+			}
+			if !own {
+				break
+			}
+		}
+		switch {
+		case first == 0:
+			return false
+		case unread && !yes:
+			add(first, true, "invalid-field", "a ticked box is labelled neither Yes nor No")
+		case yes && no:
+			add(first, true, "invalid-field", "both Yes and No are ticked")
+		case !yes && !no:
+			add(first, true, "placeholder", "neither Yes nor No is ticked; treated as a security incident until one is")
+		default:
+			add(first, yes, "", "")
+		}
+		return true
+	}
+	if q := d.spans("was this a security incident", "security incident"); len(q) > 0 {
+		sp := q[0]
+		if !boxes(sp.from, sp.to, true) {
+			// Without boxes, the first line of text under the question.
+			for i := sp.from; i < sp.to; i++ {
+				t := strings.TrimSpace(d.lines[i])
+				if t == "" || d.fenced[i] {
+					continue
+				}
+				if yes, unsure, known := tplPlainAnswer(t); unsure {
+					add(d.line(i), true, "invalid-field", "the answer is not a clear Yes or No")
+				} else if known {
+					add(d.line(i), yes, "", "")
+				}
+				break
+			}
 		}
 	}
-	// Without boxes, a plain "Yes" or "No" right under the question is
-	// the answer; a line of boxes none of which says Yes or No, one of
-	// them ticked ("☑ Ja ☐ Nein"), is an answer that cannot be read.
-	for _, sp := range f.d.spans("was this a security incident") {
-		for i := sp.from; i < sp.to; i++ {
-			t := strings.TrimSpace(f.d.lines[i])
-			if t == "" || f.d.fenced[i] {
-				continue
+	if len(got) == 0 {
+		for _, sp := range spans {
+			if boxes(sp.from, sp.to, false) {
+				break
 			}
-			if _, _, _, unread := tplAnswer(t); unread {
-				f.r.warn(f.d.line(i), "invalid-field", unreadable, key)
-				answer(f.d.line(i), true)
-				return
-			}
-			// A long answer is read only when it starts with Yes: "No"
-			// opening a long text may be "No idea yet".
-			if v, known := tplNone(t); known && (v || len(tplWords(t)) <= 12) {
-				answer(f.d.line(i), v)
-			}
-			return
 		}
 	}
+	// Lines that name the question and answer it: "- **Security
+	// incident:** Yes", "| Was this a security incident? | Yes |", the
+	// question's heading with its answer.
+	for i, l := range d.lines {
+		if d.fenced[i] || !tplStructured(l) {
+			continue
+		}
+		if yes, known := tplMention(l); known {
+			add(d.line(i), yes, "", "")
+		}
+	}
+	if len(got) == 0 {
+		return
+	}
+	pick := got[0]
+	for _, a := range got {
+		if a.why != "" {
+			msg := a.why
+			if a.rule == "invalid-field" {
+				msg += "; treated as a security incident"
+			}
+			f.r.warn(a.line, a.rule, "%s: %s", key, msg)
+		}
+		if a.yes && !pick.yes {
+			pick = a
+		}
+	}
+	for _, a := range got {
+		if !a.yes && pick.yes && a.why == "" {
+			f.r.warn(a.line, "invalid-field", "%s: this answer says No, the one at line %d Yes; treated as a security incident", key, pick.line)
+			break
+		}
+	}
+	f.found = true
+	yes := pick.yes
+	f.r.Security.Incident = &yes
+	f.set(key, pick.line)
+	f.r.Lines["security"] = pick.line
+}
+
+// tplStructured says whether l is a heading, a table row, a list item
+// or a bold label: the lines a template answers in, rather than prose.
+func tplStructured(l string) bool {
+	t := strings.TrimLeft(l, " \t>")
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case '#', '|', '-', '*', '+', '_':
+		return true
+	}
+	return t[0] >= '0' && t[0] <= '9'
+}
+
+// tplMention reads a line that names the security question and answers
+// it after the name: "Security incident: No", "### Was this a security
+// incident? Yes". A prompt ("(yes/no)") is no answer.
+func tplMention(l string) (yes, known bool) {
+	ws := tplWords(l)
+	for i := 0; i+1 < len(ws); i++ {
+		if ws[i] != "security" || ws[i+1] != "incident" {
+			continue
+		}
+		rest := ws[i+2:]
+		if len(rest) == 0 {
+			return false, false
+		}
+		next := ""
+		if len(rest) > 1 {
+			next = rest[1]
+		}
+		switch rest[0] {
+		case "yes", "true", "y":
+			return true, next != "no" && next != "or"
+		case "no", "false", "n", "none":
+			return false, next != "yes" && next != "or"
+		}
+		return false, false
+	}
+	return false, false
+}
+
+// tplUnsure are the first words of answers that are neither yes nor no.
+var tplUnsure = map[string]bool{"maybe": true, "possibly": true, "possible": true, "probably": true,
+	"likely": true, "unlikely": true, "unknown": true, "unclear": true, "unsure": true, "uncertain": true,
+	"undetermined": true, "tbd": true, "tbc": true, "tba": true, "pending": true, "investigating": true,
+	"under": true, "to": true, "partially": true, "partly": true, "perhaps": true, "potentially": true}
+
+// tplPlainAnswer reads the text under the question when it has no
+// boxes: "Yes", "No.", "**Answer:** Yes", "Confirmed: yes, ...". known
+// says it is a yes or no; unsure that it says neither ("Maybe", "Under
+// investigation", "Not sure yet", "No idea"), which counts as yes. Other
+// text (a description, a label) is neither. A long answer is read as No
+// only when it is short: "No" opening a long text may be "No idea yet".
+func tplPlainAnswer(t string) (yes, unsure, known bool) {
+	ws := tplWords(t)
+	if len(ws) >= 2 && strings.Contains(t, ":") {
+		switch ws[0] {
+		case "answer", "response", "confirmed", "a":
+			ws = ws[1:]
+		}
+	}
+	if len(ws) == 0 {
+		return false, false, false
+	}
+	next := ""
+	if len(ws) > 1 {
+		next = ws[1]
+	}
+	switch w := ws[0]; {
+	case w == "yes" || w == "true" || w == "y" || w == "confirmed" || w == "yep":
+		return true, false, true
+	case w == "no" && (next == "idea" || next == "clue" || next == "answer" || next == "one"):
+		return false, true, false
+	case w == "not" && (next == "a" || next == "an"):
+		return false, false, true
+	case w == "not":
+		return false, true, false
+	case w == "no" || w == "none" || w == "false" || w == "n" || w == "nope":
+		return false, false, len(ws) <= 12
+	case tplUnsure[w]:
+		return false, true, false
+	}
+	return false, false, false
 }
 
 // explanation reads "**Explanation:**" and the value on its line or the

@@ -688,12 +688,12 @@ func TestTemplateAnswerMojibake(t *testing.T) {
 		{"â˜‘ Yes  â˜\ufffd No", true, false},
 		{"âœ“ no wait: â˜\u0090 yes", false, true},
 	} {
-		yes, no, ok, _ := tplAnswer(c.line)
+		yes, no, ok, _, _ := tplAnswer(c.line)
 		if !ok || yes != c.yes || no != c.no {
 			t.Errorf("tplAnswer(%q) = %v %v %v, want %v %v", c.line, yes, no, ok, c.yes, c.no)
 		}
 	}
-	if _, _, ok, _ := tplAnswer("Yes and no, without boxes"); ok {
+	if _, _, ok, _, _ := tplAnswer("Yes and no, without boxes"); ok {
 		t.Error("a line without boxes read as an answer")
 	}
 }
