@@ -23,8 +23,9 @@ import (
 //   - some dot in the domain (or an ideographic or full-width full stop,
 //     which mail software reads as one) is followed by a letter or a
 //     non-ASCII character, or the domain has no dot and a letter
-//     (root@localhost), or the domain is an address literal in brackets
-//     (ops@[10.0.0.6]). Top-level domains never start with a digit, so
+//     (root@localhost), or the domain is four numbers (ops@10.0.0.6) or an
+//     address literal in brackets (ops@[10.0.0.6]). A full-width ＠ is
+//     an '@'. Top-level domains never start with a digit, so
 //     versions (pkg@v1.2.3, lodash@4.17.21) are left alone, as are
 //     @mentions, which have no local part.
 //
@@ -46,25 +47,46 @@ func emailAt(s string, at int) (start, end int, ok bool) {
 	end = at + 1
 	if end < len(s) && s[end] == '[' {
 		if k := strings.IndexByte(s[end:], ']'); k > 1 {
-			return start, end + k + 1, true
+			// What sticks to the literal goes with it, so that redacting
+			// again finds nothing new.
+			end += k + 1
+			for end < len(s) && isDomainByte(s[end]) {
+				end++
+			}
+			return start, end, true
 		}
 	}
-	dots, letters := false, false
 	for end < len(s) && isDomainByte(s[end]) {
-		if n := fullStop(s[end:]); n > 0 {
-			dots = true
-			if end+n < len(s) && isLabelStart(s[end+n]) {
-				ok = true
-			}
-		}
-		letters = letters || isLabelStart(s[end])
 		end++
 	}
-	for end > at+1 && s[end-1] == '.' {
-		end--
+	// Full stops at the end usually end a sentence.
+	for end > at+1 {
+		if s[end-1] == '.' {
+			end--
+		} else if t := s[at+1 : end]; strings.HasSuffix(t, "\u3002") || strings.HasSuffix(t, "\uff0e") || strings.HasSuffix(t, "\uff61") {
+			end -= 3
+		} else {
+			break
+		}
 	}
-	if !dots && letters {
-		ok = true
+	dots, letters, digits := 0, false, true
+	for i := at + 1; i < end; i++ {
+		if n := fullStop(s[i:end]); n > 0 {
+			dots++
+			if i+n < end && isLabelStart(s[i+n]) {
+				ok = true
+			}
+			i += n - 1
+			continue
+		}
+		letters = letters || isLabelStart(s[i])
+		digits = digits && '0' <= s[i] && s[i] <= '9'
+	}
+	switch {
+	case dots == 0 && letters:
+		ok = true // root@localhost
+	case dots == 3 && digits:
+		ok = true // ops@10.0.0.6; versions have fewer parts
 	}
 	return start, end, ok
 }
@@ -108,6 +130,7 @@ const hidden = "…"
 // "…": "thanks jane@example.com" becomes "thanks jane@…", which still
 // reads as "an address was here" and says whose, without publishing it.
 func redactSubject(s string) string {
+	s = strings.ReplaceAll(s, "\uff20", "@") // a full-width ＠ is an @ to mail software
 	if strings.IndexByte(s, '@') < 0 {
 		return s
 	}
@@ -142,6 +165,7 @@ func redactSubject(s string) string {
 // apart, and an empty name stays what it already means, a commit without
 // one.
 func redactName(s string) string {
+	s = strings.ReplaceAll(s, "\uff20", "@")
 	if strings.IndexByte(s, '@') < 0 {
 		return s
 	}

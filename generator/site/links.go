@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -102,7 +103,7 @@ func Withheld(reports []*report.Report) map[string]bool {
 	out := map[string]bool{}
 	for _, r := range reports {
 		dir := path.Dir(r.Path)
-		for _, a := range r.Attachments {
+		for _, a := range slices.Concat(r.Attachments, r.Named) {
 			if !strings.HasPrefix(a, "/") {
 				out[path.Join(dir, path.Clean(a))] = true
 			}
