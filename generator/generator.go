@@ -661,7 +661,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		in.Reports = append(in.Reports, r)
 	}
-	in.Withheld = site.Withheld(left)
+	in.Withheld = site.Withheld(cfg.Site.Root, left)
 	res.Phases = set.Phases
 	phase := func(name string, since time.Time) { res.Phases = append(res.Phases, Phase{name, time.Since(since)}) }
 	t := time.Now()

@@ -27,6 +27,17 @@ var attachTypes = func() map[string]bool {
 	return m
 }()
 
+// activeTypes are types a server runs or a browser opens as part of the
+// site, looked for inside a name ("a.php.txt").
+var activeTypes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, ext := range strings.Fields(`html htm xhtml shtml mhtml svg svgz xml xsl xslt js mjs
+		php php3 php4 php5 php7 phtml phar cgi pl asp aspx jsp jspx cfm`) {
+		m["."+ext] = true
+	}
+	return m
+}()
+
 // AttachmentProblem says why the file name rel, relative to a report's
 // folder, may not be published beside the report's page, or "" when it
 // may. It looks at the name only; whether the file is there is the
@@ -57,6 +68,15 @@ func AttachmentProblem(rel string) string {
 		}
 	}
 	ext := strings.ToLower(path.Ext(clean))
+	// Apache runs a.php.txt as PHP when PHP is a handler, and nginx's
+	// gzip_static serves a.html.gz as the page a.html: a type a browser
+	// or server would run counts wherever it stands in the name.
+	base := strings.ToLower(path.Base(clean))
+	for _, part := range strings.Split(base, ".")[1:] {
+		if inner := "." + part; inner != ext && activeTypes[inner] {
+			return "has a " + inner + " part in its name, which some servers run or serve as a page; put it in a .zip to publish it"
+		}
+	}
 	switch {
 	case ext == ".md" || ext == ".markdown":
 		return "is Markdown, which may be another report; link the report from the text instead"

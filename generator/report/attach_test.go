@@ -41,6 +41,10 @@ func TestAttachmentProblem(t *testing.T) {
 		{"index.html/x.png", "folder named index.html"},
 		{"shots/Index.HTML/x.png", "folder named index.html"},
 		{"index.html.d/x.png", ""},
+		{"e.php.txt", "has a .php part"},
+		{"x.html.gz", "has a .html part"},
+		{"logs.2025.tar.gz", ""},
+		{"v1.2.3.zip", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := AttachmentProblem(tc.name)

@@ -57,6 +57,12 @@ func nearPrivacyYes(key string, yes bool) string {
 		}
 		return "visibility"
 	}
+	return misspelt(k)
+}
+
+// misspelt says which privacy key the key skeleton k is a misspelling
+// of, "" for none.
+func misspelt(k string) string {
 	for _, t := range []struct {
 		name string
 		most int // edits; "security" is two from "severity"

@@ -288,7 +288,7 @@ func Fallback(relPath string, data []byte, err *FileError) *Report {
 					break
 				}
 			}
-			r.Named = fileNames(data[:len(data)-len(r.Body)])
+			r.Named = FileNames(data[:len(data)-len(r.Body)])
 		}
 	}
 	name := path.Base(relPath)
@@ -303,8 +303,9 @@ func Fallback(relPath string, data []byte, err *FileError) *Report {
 	return r
 }
 
-// fileNames are the words of b that could name an attachment.
-func fileNames(b []byte) []string {
+// FileNames are the words of b that could name an attachment: a file
+// name of a type that may be published (see AttachmentProblem).
+func FileNames(b []byte) []string {
 	var out []string
 	for _, w := range bytes.FieldsFunc(b, func(r rune) bool {
 		return r <= ' ' || strings.ContainsRune(",[]{}\"'`;|()<>", r)
@@ -573,11 +574,12 @@ func (p *fm) misplaced(n *yaml.Node, in string, depth int) bool {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
+			name := keyName(k)
 			where := in
 			if depth == 0 {
-				where = k.Value
-			} else if _, ok := privacyKey(k.Value); ok {
-				p.r.warn(p.line(k), "front-matter", "%q belongs at the top level of the front matter, not inside %q; the report is treated as internal", k.Value, in)
+				where = name
+			} else if _, ok := privacyKey(name); ok || misspelt(skeleton(name)) != "" {
+				p.r.warn(p.line(k), "front-matter", "%q belongs at the top level of the front matter, not inside %q; the report is treated as internal", name, in)
 				found = true
 			}
 			if p.misplaced(n.Content[i+1], where, depth+1) {

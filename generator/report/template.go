@@ -901,6 +901,11 @@ func (f *tplFill) metadata() {
 	given := r.Visibility // by the front matter, which wins
 	if raw, ok := val("visibility"); ok && r.Visibility == "" {
 		f.visibility(line("visibility"), raw, visDups)
+	} else if ok && given == "public" && strings.EqualFold(tplTrimDecor(tplClean(raw)), "internal") {
+		// Except over a row that says internal: the two disagree, and
+		// the report must not be published on the weaker word.
+		r.warn(line("visibility"), "front-matter", "the Visibility row says internal, the front matter public; treated as internal")
+		r.Visibility = "internal"
 	}
 	for _, n := range near {
 		if given != "" {
@@ -1679,6 +1684,17 @@ func (f *tplFill) security() {
 	answer := append(f.d.spans("was this a security incident", "security incident"), section...)
 	if s.Incident == nil {
 		f.securityAnswer(answer)
+	} else if !*s.Incident {
+		// The front matter says no: a clear Yes in the template still
+		// makes it a security incident, as two answers that disagree do.
+		for _, a := range f.securityAnswers(answer) {
+			if a.yes && a.why == "" {
+				r.warn(a.line, "invalid-field", "security.incident: the template answers Yes, the front matter false; treated as a security incident")
+				yes := true
+				s.Incident = &yes
+				break
+			}
+		}
 	}
 	if s.Explanation == "" {
 		f.explanation(answer)
@@ -1694,20 +1710,18 @@ func (f *tplFill) security() {
 	f.flag(bs, "regulatory_notification", "security.regulatory_notification", &s.RegulatoryNotification, set)
 }
 
-func (f *tplFill) securityAnswer(spans []tplSpan) {
-	const key = "security.incident"
+// tplSecAnswer is one answer to the template's security question.
+type tplSecAnswer struct {
+	line      int
+	yes       bool
+	rule, why string // a warning to give, when the answer was not clean
+}
+
+// securityAnswers finds every answer to the security question.
+func (f *tplFill) securityAnswers(spans []tplSpan) []tplSecAnswer {
 	d := f.d
-	// Every answer found: one Yes among them makes a security incident,
-	// which is internal unless the report says visibility: public, so
-	// that no answer a reader would see as Yes can be outvoted or
-	// missed into publishing the report.
-	type answer struct {
-		line      int
-		yes       bool
-		rule, why string // a warning to give, when the answer was not clean
-	}
-	var got []answer
-	add := func(line int, yes bool, rule, why string) { got = append(got, answer{line, yes, rule, why}) }
+	var got []tplSecAnswer
+	add := func(line int, yes bool, rule, why string) { got = append(got, tplSecAnswer{line, yes, rule, why}) }
 	boxes := func(from, to int, own bool) bool {
 		var yes, no, ok, unread bool
 		first := 0
@@ -1783,6 +1797,16 @@ func (f *tplFill) securityAnswer(spans []tplSpan) {
 			add(d.line(i), yes, "", "")
 		}
 	}
+	return got
+}
+
+func (f *tplFill) securityAnswer(spans []tplSpan) {
+	const key = "security.incident"
+	// Every answer found: one Yes among them makes a security incident,
+	// which is internal unless the report says visibility: public, so
+	// that no answer a reader would see as Yes can be outvoted or
+	// missed into publishing the report.
+	got := f.securityAnswers(spans)
 	if len(got) == 0 {
 		return
 	}

@@ -210,6 +210,11 @@ var privacyCases = []privacyCase{
 	{name: "template unrelated row", src: tplReport("| Team | Payments |\n"), want: "public"},
 	{name: "template public", src: tplReport("| Visibility | **Public** |\n"), want: "public"},
 	{name: "template answered no", src: tplReport("\n### Was this a security incident?\n☐ Yes  ☑ No\n"), want: "public", incident: "false"},
+	{name: "alias key inside impact", src: fmReport("note: &k visibility\nimpact: {*k : internal}\n"), want: "internal", diags: []at{{6, "front-matter"}}},
+	{name: "misspelt key inside impact", src: fmReport("impact:\n  visiblity: internal\n"), want: "internal", diags: []at{{6, "front-matter"}}},
+	{name: "front matter public, row internal", src: "---\nvisibility: public\n---\n" + tplReport("| Visibility | Internal |\n"), want: "internal", diags: []at{{13, "front-matter"}}},
+	{name: "front matter no, template yes", src: "---\nsecurity: {incident: false}\n---\n" + tplReport("\n### Was this a security incident?\n☑ Yes ☐ No\n"), want: "internal", incident: "true", diags: []at{{15, "invalid-field"}}},
+	{name: "front matter no, template unticked", src: "---\nsecurity: {incident: false}\n---\n" + tplReport("\n### Was this a security incident?\n☐ Yes ☐ No\n"), want: "public", incident: "false"},
 	// Front matter wins over the template, malformed or not.
 	{name: "mixed: malformed front matter", src: "---\nvisibility: [internal]\n---\n" + tplReport("| Visibility | public |\n"), want: "internal", diags: []at{{2, "invalid-field"}}},
 }

@@ -95,14 +95,22 @@ func (l *linker) attachment(e *Entry, rel string) (fileCopy, string) {
 
 // Withheld is the files of the given reports, those a public build
 // leaves out, that it must not publish beside another report's page
-// either: their attachments and the files their bodies link to, as
-// slash paths relative to the repository root. A public report that
-// links to an internal report's customer notice would otherwise
-// publish it.
-func Withheld(reports []*report.Report) map[string]bool {
+// either, as slash paths relative to the repository root: their
+// attachments, the files their bodies link to, and every file name
+// their files mention anywhere (in an HTML link, in code, in a key
+// hindsight does not read). A public report that links to an internal
+// report's customer notice would otherwise publish it.
+func Withheld(root string, reports []*report.Report) map[string]bool {
 	out := map[string]bool{}
 	for _, r := range reports {
 		dir := path.Dir(r.Path)
+		if p, ok := SafeFile(root, r.Path); ok {
+			if b, err := os.ReadFile(p); err == nil {
+				for _, n := range report.FileNames(b) {
+					out[path.Join(dir, path.Clean(n))] = true
+				}
+			}
+		}
 		for _, a := range slices.Concat(r.Attachments, r.Named) {
 			if !strings.HasPrefix(a, "/") {
 				out[path.Join(dir, path.Clean(a))] = true
@@ -163,11 +171,16 @@ func (l *linker) resolve(e *Entry, dest string) (out string, c fileCopy, broken 
 	dir := path.Dir(e.Path)
 	target, ok := linkPath(dir, dest)
 	if !ok {
-		if _, err := url.Parse(dest); err != nil {
+		u, err := url.Parse(dest)
+		if err != nil {
 			if l.public {
 				return "#", c, true
 			}
 			return dest, c, true
+		}
+		if l.public && u.RawQuery != "" {
+			// "?x.md": a query on this page, which may name anything.
+			return "#", c, true
 		}
 		return dest, c, false
 	}
