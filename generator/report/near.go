@@ -88,6 +88,28 @@ func misspelt(k string) string {
 	return ""
 }
 
+// nearRow is nearPrivacy for a row of the template's metadata table,
+// whose labels are words of prose ("Public Status Page"): only a
+// misspelling, a label of one intent word ("Classification",
+// "Confidential") or a label naming the decision ("Data Classification",
+// "Audience") counts.
+func nearRow(label, value string) string {
+	ws := keyWords(label)
+	if len(ws) == 0 {
+		return ""
+	}
+	for _, w := range ws {
+		switch w {
+		case "visibility", "classification", "confidentiality", "sensitivity", "audience", "tlp":
+			return "visibility"
+		}
+	}
+	if len(ws) == 1 {
+		return nearPrivacyYes(label, yesOrDateText(value))
+	}
+	return misspelt(strings.Join(ws, ""))
+}
+
 // yesOrDate says whether v is a plain yes (true, yes, on) or a date.
 func yesOrDate(v *yaml.Node) bool {
 	if v = deref(v); v == nil || v.Kind != yaml.ScalarNode {

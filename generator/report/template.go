@@ -847,7 +847,7 @@ func (f *tplFill) metadata() {
 					} else if key == "visibility" {
 						visDups = append(visDups, row)
 					}
-				} else if meant := nearPrivacyYes(tplCell(row, 0), yesOrDateText(tplClean(tplCell(row, 1)))); meant != "" &&
+				} else if meant := nearRow(tplCell(row, 0), tplClean(tplCell(row, 1))); meant != "" &&
 					!tplHasPhrase(tplWords(tplCell(row, 0)), []string{"security", "incident"}) { // an answer: see securityAnswer
 					near = append(near, tplNear{row, meant})
 				}
