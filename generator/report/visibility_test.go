@@ -116,7 +116,7 @@ var privacyCases = []privacyCase{
 	{name: "misspelt visibility", src: fmReport("visiblity: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
 	{name: "swapped letters", src: fmReport("visibilty: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
 	{name: "cyrillic i", src: fmReport("vіsibility: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
-	{name: "zero-width space in key", src: fmReport("visi​bility: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
+	{name: "zero-width space in key", src: fmReport("visi\u200bbility: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
 	{name: "full-width key", src: fmReport("ｖisibility: internal\n"), want: "internal", diags: []at{{5, "front-matter"}}},
 	{name: "private key", src: fmReport("private: true\n"), want: "internal", diags: []at{{5, "front-matter"}}},
 	{name: "confidential key", src: fmReport("Confidential: yes\n"), want: "internal", diags: []at{{5, "front-matter"}}},
