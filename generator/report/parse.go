@@ -236,10 +236,11 @@ func foreignAt(data []byte, skipped, depth int) (int, string) {
 		}
 		after, what = rest[end+3:], "an HTML comment"
 	case bytes.HasPrefix(first, []byte("#")) && depth == 0:
-		after, what = rest[len(rest)-len(rest[bytes.IndexByte(rest, '\n')+1:]):], "a heading"
-		if bytes.IndexByte(rest, '\n') < 0 {
+		nl := bytes.IndexByte(rest, '\n')
+		if nl < 0 {
 			return 0, ""
 		}
+		after, what = rest[nl+1:], "a heading"
 	default:
 		return 0, ""
 	}
