@@ -54,3 +54,12 @@ func TestAttachmentProblem(t *testing.T) {
 		})
 	}
 }
+
+func TestFileNames(t *testing.T) {
+	got := FileNames([]byte("See notice.pdf. And **bold.pdf**, _it.pdf_, colon.pdf: bang.pdf! q.pdf? `code.txt`\n" +
+		`<a href="raw.txt">x</a> [ref]: ref.log "t" ![i](shots/a.png) ../up.txt https://x.org/w.png page.html v1.2`))
+	want := []string{"notice.pdf", "bold.pdf", "it.pdf", "colon.pdf", "bang.pdf", "q.pdf", "code.txt", "raw.txt", "ref.log", "shots/a.png"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("FileNames = %q, want %q", got, want)
+	}
+}

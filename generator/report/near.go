@@ -12,52 +12,131 @@ var knownKeys = []string{"id", "title", "severity", "status", "started", "detect
 	"mitigated", "resolved", "commander", "author", "report_date", "services", "tags", "related",
 	"attachments", "impact", "action_items", "timeline", "reviewers", "meeting"}
 
-// intentWords are words that, in a key, say what visibility: says
-// ("private: true", "internal_only", "do_not_publish", "audience:
-// internal"); read as unknown keys they would leave the report to the
-// default visibility, which may be public.
+// intentWords are words that, making up a whole key, say what
+// visibility: says ("private: true", "internal_only", "do_not_publish");
+// read as unknown keys they would leave the report to the default
+// visibility, which may be public.
 var intentWords = map[string]bool{"internal": true, "private": true, "confidential": true,
-	"confidentiality": true, "restricted": true, "secret": true, "hidden": true, "public": true,
-	"publicly": true, "publish": true, "published": true, "visible": true, "visibility": true,
-	"classification": true, "classified": true, "sensitivity": true, "sensitive": true,
-	"audience": true, "access": true, "tlp": true, "embargo": true, "embargoed": true}
+	"confidentiality": true, "restricted": true, "secret": true, "public": true,
+	"publicly": true, "publish": true, "published": true, "visible": true, "embargo": true, "embargoed": true}
+
+// fillerWords may stand beside an intent word in such a key.
+var fillerWords = map[string]bool{"is": true, "only": true, "do": true, "dont": true, "not": true, "no": true,
+	"non": true, "should": true, "be": true, "to": true, "for": true, "the": true, "a": true, "keep": true, "make": true}
+
+// scopeWords name the decision in a key whose value says it
+// ("audience: internal", "data_classification: confidential", "tlp:
+// red").
+var scopeWords = map[string]bool{"visibility": true, "classification": true, "confidentiality": true,
+	"sensitivity": true, "audience": true, "access": true, "tlp": true, "distribution": true, "sharing": true}
+
+// restrictWords in a value say a report is not for everyone.
+var restrictWords = map[string]bool{"internal": true, "private": true, "confidential": true, "restricted": true,
+	"secret": true, "employees": true, "staff": true, "amber": true, "red": true, "limited": true, "need": true,
+	"sensitive": true, "classified": true}
 
 // publishWords are the intent words a key may say yes to without
 // asking for less than the default ("published: true", "is_public:
-// yes", Jekyll's "published: 2025-10-09").
+// yes").
 var publishWords = map[string]bool{"public": true, "publish": true, "published": true, "visible": true}
+
+// breachWords, beside "security", make a key a security incident flag
+// ("is_security_incident", "security_breach", "data_breach").
+var breachWords = map[string]bool{"incident": true, "breach": true, "event": true, "related": true, "compromise": true}
 
 // nearPrivacy says which key deciding whether a report is published an
 // unknown top-level key with value v is likely meant to be: "security"
-// for a flat or misspelt security incident flag ("security.incident",
-// "secuirty"), "visibility" for a misspelling or look-alike spelling
-// ("visiblity", a Cyrillic і) or a key that names the decision in its
-// words ("private", "internal_only", "audience"); "" for none. Such a
+// for a security incident flag in other words ("security.incident",
+// "is_security_incident", "data_breach", "secuirty"; not when it says
+// false), "visibility" for a misspelling or look-alike spelling
+// ("visiblity", a Cyrillic і), a key made of intent words
+// ("internal_only", "do_not_publish") or a key naming the decision
+// whose value restricts it ("audience: internal"); "" for none. Such a
 // key must not leave an internal report to a public default.
-func nearPrivacy(key string, v *yaml.Node) string { return nearPrivacyYes(key, yesOrDate(v)) }
+func nearPrivacy(key string, v *yaml.Node) string {
+	text := ""
+	if d := deref(v); d != nil && d.Kind == yaml.ScalarNode {
+		text = d.Value
+	}
+	return nearPrivacyText(key, text)
+}
 
-// nearPrivacyYes is nearPrivacy for a key whose value is a plain yes or
-// a date (yes) or not.
-func nearPrivacyYes(key string, yes bool) string {
+// nearPrivacyText is nearPrivacy for a value given as text.
+func nearPrivacyText(key, value string) string {
 	ws := keyWords(key)
 	k := strings.Join(ws, "")
 	if k == "" {
 		return ""
 	}
-	if strings.HasPrefix(k, "sec") && strings.Contains(k, "incident") {
+	vs := keyWords(value)
+	no := false
+	if b, ok := boolWord(strings.ToLower(strings.TrimSpace(value))); ok && !b {
+		no = true
+	}
+	security, breach := false, false
+	for _, w := range ws {
+		security = security || w == "security" || w == "cybersecurity" || w == "sec" || w == "infosec"
+		breach = breach || breachWords[w] && w != "event" && w != "related" || w == "breach"
+	}
+	if strings.HasPrefix(k, "sec") && strings.Contains(k, "incident") || security && hasAny(ws, breachWords) || breach && k != "incident" {
+		if no {
+			return ""
+		}
 		return "security"
 	}
+	if (k == "type" || k == "kind" || k == "category" || k == "incidenttype" || k == "incidentkind" || k == "incidentcategory") &&
+		(contains(vs, "security") || contains(vs, "breach") || contains(vs, "cybersecurity")) {
+		return "security"
+	}
+	intent, rest := false, false
 	for _, w := range ws {
-		if !intentWords[w] {
-			continue
+		switch {
+		case intentWords[w]:
+			intent = true
+		case !fillerWords[w]:
+			rest = true
 		}
+	}
+	if intent && !rest {
 		last := ws[len(ws)-1]
-		if (len(ws) == 1 || len(ws) == 2 && ws[0] == "is") && publishWords[last] && yes {
+		if (len(ws) == 1 || len(ws) == 2 && ws[0] == "is") && publishWords[last] && yesOrDateText(value) {
 			return ""
 		}
 		return "visibility"
 	}
+	if hasAny(ws, scopeWords) && hasAny(vs, restrictWords) {
+		return "visibility"
+	}
 	return misspelt(k)
+}
+
+func hasAny(ws []string, set map[string]bool) bool {
+	for _, w := range ws {
+		if set[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// nearRow is nearPrivacy for a row of the template's metadata table,
+// whose labels are words of prose ("Public Status Page", "Customer
+// Visibility | High"): a misspelt Visibility, or a label naming the
+// decision whose value restricts it ("Data Classification |
+// Confidential", "TLP | Red").
+func nearRow(label, value string) string {
+	ws := keyWords(label)
+	if len(ws) == 0 {
+		return ""
+	}
+	if m := misspelt(strings.Join(ws, "")); m == "visibility" {
+		return m
+	}
+	vs := keyWords(value)
+	if hasAny(ws, scopeWords) && hasAny(vs, restrictWords) || len(ws) == 1 && intentWords[ws[0]] && !publishWords[ws[0]] && !(len(vs) > 0 && (vs[0] == "no" || vs[0] == "false" || vs[0] == "none")) {
+		return "visibility"
+	}
+	return ""
 }
 
 // misspelt says which privacy key the key skeleton k is a misspelling
@@ -88,28 +167,6 @@ func misspelt(k string) string {
 	return ""
 }
 
-// nearRow is nearPrivacy for a row of the template's metadata table,
-// whose labels are words of prose ("Public Status Page"): only a
-// misspelling, a label of one intent word ("Classification",
-// "Confidential") or a label naming the decision ("Data Classification",
-// "Audience") counts.
-func nearRow(label, value string) string {
-	ws := keyWords(label)
-	if len(ws) == 0 {
-		return ""
-	}
-	for _, w := range ws {
-		switch w {
-		case "visibility", "classification", "confidentiality", "sensitivity", "audience", "tlp":
-			return "visibility"
-		}
-	}
-	if len(ws) == 1 {
-		return nearPrivacyYes(label, yesOrDateText(value))
-	}
-	return misspelt(strings.Join(ws, ""))
-}
-
 // yesOrDate says whether v is a plain yes (true, yes, on) or a date.
 func yesOrDate(v *yaml.Node) bool {
 	if v = deref(v); v == nil || v.Kind != yaml.ScalarNode {
@@ -128,7 +185,8 @@ func yesOrDateText(t string) bool {
 
 // nearIncident says whether an unknown key inside security: is likely
 // security.incident misspelt or spelt in more words ("incidnet",
-// "is_incident", "security_incident").
+// "is_incident", "is_security_incident", "breach"); not one naming
+// something else about it ("incident_ticket").
 func nearIncident(key string) bool {
 	ws := keyWords(key)
 	k := strings.Join(ws, "")
@@ -136,16 +194,20 @@ func nearIncident(key string) bool {
 	case "", "pii", "paymentdata", "regulatorynotification", "explanation":
 		return false
 	}
-	if distance(k, "incident") <= 2 {
+	if distance(k, "incident") <= 2 || contains(ws, "breach") || contains(ws, "compromise") {
 		return true
 	}
-	if len(ws) == 2 && ws[1] == "incident" {
-		switch ws[0] {
-		case "is", "was", "security", "sec":
-			return true
+	if ws[len(ws)-1] != "incident" {
+		return false
+	}
+	for _, w := range ws[:len(ws)-1] {
+		switch w {
+		case "is", "was", "a", "security", "sec", "cybersecurity":
+		default:
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // keyWords is key split into words of lower-case ASCII letters, as

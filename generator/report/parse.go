@@ -235,19 +235,24 @@ func foreignAt(data []byte, skipped, depth int) (int, string) {
 			return 0, ""
 		}
 		after, what = rest[end+3:], "an HTML comment"
-	case bytes.HasPrefix(first, []byte("#")) && depth == 0:
+	case bytes.HasPrefix(first, []byte("#")) && depth < 2:
 		nl := bytes.IndexByte(rest, '\n')
 		if nl < 0 {
 			return 0, ""
 		}
 		after, what = rest[nl+1:], "a heading"
 	default:
-		return 0, ""
+		// Any other first line ("DRAFT", "[//]: # (note)") before
+		// what reads as front matter with keys hindsight knows.
+		nl := bytes.IndexByte(rest, '\n')
+		if nl < 0 || depth > 0 {
+			return 0, ""
+		}
+		after, what = rest[nl+1:], "the first line"
 	}
 	at := line + bytes.Count(rest[:len(rest)-len(after)], []byte("\n"))
 	if fm, _, ok := splitFront(after); ok {
-		var doc yaml.Node
-		if what == "a heading" && (yaml.Unmarshal(fm, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode) {
+		if what != "an HTML comment" && !frontLike(fm) {
 			// A thematic break under the title, not front matter.
 			return 0, ""
 		}
@@ -257,6 +262,23 @@ func foreignAt(data []byte, skipped, depth int) (int, string) {
 		return l, inner + " after " + what
 	}
 	return 0, ""
+}
+
+// frontLike says whether fm reads as front matter: a YAML mapping
+// with a key hindsight reads or one that looks like a privacy key.
+func frontLike(fm []byte) bool {
+	var doc yaml.Node
+	if yaml.Unmarshal(fm, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return false
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i].Value
+		if _, ok := privacyKey(k); ok || contains(knownKeys, strings.ToLower(strings.TrimSpace(k))) || nearPrivacy(k, m.Content[i+1]) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func invalidAt(b []byte) int {
@@ -309,9 +331,12 @@ func Fallback(relPath string, data []byte, err *FileError) *Report {
 func FileNames(b []byte) []string {
 	var out []string
 	for _, w := range bytes.FieldsFunc(b, func(r rune) bool {
-		return r <= ' ' || strings.ContainsRune(",[]{}\"'`;|()<>", r)
+		return r <= ' ' || strings.ContainsRune(",[]{}\"'`;|()<>*!?=", r)
 	}) {
-		if n := string(w); AttachmentProblem(n) == "" {
+		// Punctuation that ends a sentence or marks emphasis around a
+		// name ("see notice.pdf.", "_notice.pdf_", "notice.pdf:").
+		n := strings.Trim(string(w), ".:_~")
+		if AttachmentProblem(n) == "" {
 			out = append(out, n)
 		}
 	}
@@ -405,6 +430,11 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 	var vis, sec []node
 	content, over := merged(m)
 	near := false // a key that looks like visibility or security
+	type nearKey struct {
+		key, meant string
+		line       int
+	}
+	var nearKeys []nearKey
 	if over {
 		r.warn(fmLine+1, "front-matter", "merge keys (<<) bring in more than %d keys; the rest are not read, and the report is treated as internal", mergeBudget)
 		near = true
@@ -473,8 +503,7 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 			p.meeting(n)
 		default:
 			if meant := nearPrivacy(key, n.Node); meant != "" {
-				r.warn(n.line, "front-matter", "unknown front-matter key %q looks like %q, which decides who may read the report; it is not read, and the report is treated as internal", key, meant)
-				near = true
+				nearKeys = append(nearKeys, nearKey{key, meant, n.line})
 				break
 			}
 			r.warn(n.line, "unknown-field", "unknown front-matter key %q", key)
@@ -501,6 +530,16 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 		p.security(n)
 	}
 	p.visibility(vis)
+	for _, k := range nearKeys {
+		if k.meant == "security" {
+			r.warn(k.line, "front-matter", "unknown front-matter key %q reads as a security incident flag; it counts as security.incident: true (write security: {incident: true} or {incident: false})", k.key)
+			p.incident(k.line, true)
+			continue
+		} else {
+			r.warn(k.line, "front-matter", "unknown front-matter key %q reads as a visibility setting; it is not read, and the report is treated as internal (write visibility: internal or visibility: public)", k.key)
+		}
+		near = true
+	}
 	if p.misplaced(m, "", 0) || near {
 		r.Visibility = "internal"
 	}

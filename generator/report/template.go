@@ -40,6 +40,7 @@ func applyTemplate(r *Report, opt Options) {
 	f.impact()
 	f.security()
 	f.attachments()
+	f.restricted()
 	if f.found {
 		if hasFM {
 			r.Layout = "mixed"
@@ -814,6 +815,40 @@ var tplMetaRows = map[string]string{
 	"services": "services", "affected services": "services", "services affected": "services",
 	"tags":    "tags",
 	"related": "related", "related incidents": "related",
+}
+
+// tplVisRE finds visibility said in a line of the body ("- **Visibility:**
+// Internal", "| Visibility | Internal |" in any table).
+var tplVisRE = regexp.MustCompile(`(?i)\bvisibility\b[^\pL\pN\n]*[:|][^\pL\pN\n]*(?:internal|private|confidential|restricted)\b`)
+
+// tplBannerRE is a line that is nothing but a mark that the document is
+// not for everyone ("**INTERNAL ONLY – DO NOT DISTRIBUTE**").
+var tplBannerRE = regexp.MustCompile(`(?i)^[^\pL\pN]*(?:(?:company |strictly )?(?:internal(?: use)?(?: only)?|confidential|restricted)(?:[^\pL\pN]+(?:do not (?:distribute|share|publish)|not for (?:publication|distribution)))?|do not (?:distribute|share|publish)|not for (?:publication|distribution))[^\pL\pN]*$`)
+
+// restricted makes the report internal when its text says so outside
+// the metadata table: a Visibility line or row elsewhere, or a banner.
+// Where hindsight does not read the setting, a reader still would.
+func (f *tplFill) restricted() {
+	r, d := f.r, f.d
+	for i, l := range d.lines {
+		if d.fenced[i] || d.line(i) == r.Lines["visibility"] && r.Visibility == "internal" {
+			continue
+		}
+		why := ""
+		switch {
+		case tplVisRE.MatchString(l):
+			why = "this line says the report's visibility is restricted"
+		case tplBannerRE.MatchString(l) && strings.TrimSpace(l) != "":
+			why = "this line marks the report as not for everyone"
+		default:
+			continue
+		}
+		if r.Visibility != "internal" {
+			r.warn(d.line(i), "front-matter", "%s, where hindsight does not read it; treated as internal (write visibility: internal)", why)
+			r.Visibility = "internal"
+		}
+		return
+	}
 }
 
 // tplNear is a metadata row whose label looks like a privacy key.
@@ -1736,7 +1771,7 @@ func (f *tplFill) securityAnswers(spans []tplSpan) []tplSecAnswer {
 			// Outside the question's own section, a line of boxes
 			// answers it only when nothing else labels it: not "PII
 			// Accessed: ☐ Yes ☑ No".
-			if ws := tplWords(label); !own && len(ws) > 0 && !tplHasPhrase(ws, []string{"security", "incident"}) {
+			if ws := tplWords(label); !own && (!o || len(ws) > 0 && !tplHasPhrase(ws, []string{"security", "incident"})) {
 				continue
 			}
 			yes, no, ok, unread = yes || y, no || n, ok || o, unread || u
@@ -1761,7 +1796,14 @@ func (f *tplFill) securityAnswers(spans []tplSpan) []tplSecAnswer {
 		}
 		return true
 	}
-	if q := d.spans("was this a security incident", "security incident"); len(q) > 0 {
+	var q []tplSpan
+	for _, sp := range d.spans("was this a security incident", "security incident") {
+		// The question, not a "Security Incident Response" section.
+		if sp.from > 0 && tplQuestionHead(tplWords(d.lines[sp.from-1])) {
+			q = append(q, sp)
+		}
+	}
+	if len(q) > 0 {
 		sp := q[0]
 		if !boxes(sp.from, sp.to, true) {
 			// Without boxes, the first line of text under the question.
@@ -1770,7 +1812,7 @@ func (f *tplFill) securityAnswers(spans []tplSpan) []tplSecAnswer {
 				if t == "" || d.fenced[i] {
 					continue
 				}
-				if yes, unsure, known := tplPlainAnswer(t); unsure {
+				if yes, unsure, known := tplPlainAnswer(t, false); unsure {
 					add(d.line(i), true, "invalid-field", "the answer is not a clear Yes or No")
 				} else if known {
 					add(d.line(i), yes, "", "")
@@ -1787,15 +1829,26 @@ func (f *tplFill) securityAnswers(spans []tplSpan) []tplSecAnswer {
 		}
 	}
 	// Lines that name the question and answer it: "- **Security
-	// incident:** Yes", "| Was this a security incident? | Yes |", the
-	// question's heading with its answer.
-	for i, l := range d.lines {
-		if d.fenced[i] || !tplStructured(l) {
+	// incident:** Yes", "| Was this a security incident? | ✅ |", "Was
+	// this a security incident? Yes", the question's heading with its
+	// answer or boxes, "- [x] Security incident".
+	read := map[int]bool{}
+	for _, a := range got {
+		read[a.line] = true
+	}
+	for i := range d.lines {
+		if d.fenced[i] {
 			continue
 		}
-		if yes, known := tplMention(l); known {
-			add(d.line(i), yes, "", "")
+		yes, unsure, known, at := d.mention(i)
+		if line := d.line(at); read[line] || !unsure && !known {
+			continue
+		} else if unsure {
+			add(line, true, "invalid-field", "the answer is not a clear Yes or No")
+		} else {
+			add(line, yes, "", "")
 		}
+		read[d.line(at)] = true
 	}
 	return got
 }
@@ -1836,46 +1889,102 @@ func (f *tplFill) securityAnswer(spans []tplSpan) {
 	f.r.Lines["security"] = pick.line
 }
 
-// tplStructured says whether l is a heading, a table row, a list item
-// or a bold label: the lines a template answers in, rather than prose.
-func tplStructured(l string) bool {
-	t := strings.TrimLeft(l, " \t>")
-	if t == "" {
-		return false
+// tplQuestionHead says whether a heading's words ask the security
+// question: they end with "security incident", or with it and an answer.
+func tplQuestionHead(ws []string) bool {
+	for i := 0; i+1 < len(ws); i++ {
+		if ws[i] == "security" && ws[i+1] == "incident" {
+			for _, w := range ws[i+2:] {
+				if w != "yes" && w != "no" {
+					return false
+				}
+			}
+			return true
+		}
 	}
-	switch t[0] {
-	case '#', '|', '-', '*', '+', '_':
-		return true
-	}
-	return t[0] >= '0' && t[0] <= '9'
+	return false
 }
 
-// tplMention reads a line that names the security question and answers
-// it after the name: "Security incident: No", "### Was this a security
-// incident? Yes". A prompt ("(yes/no)") is no answer.
-func tplMention(l string) (yes, known bool) {
-	ws := tplWords(l)
-	for i := 0; i+1 < len(ws); i++ {
-		if ws[i] != "security" || ws[i+1] != "incident" {
-			continue
-		}
-		rest := ws[i+2:]
-		if len(rest) == 0 {
-			return false, false
-		}
-		next := ""
-		if len(rest) > 1 {
-			next = rest[1]
-		}
-		switch rest[0] {
-		case "yes", "true", "y":
-			return true, next != "no" && next != "or"
-		case "no", "false", "n", "none":
-			return false, next != "yes" && next != "or"
-		}
-		return false, false
+// tplSecRE finds the name of the security question in a line.
+var tplSecRE = regexp.MustCompile(`(?i)\b(?:cyber)?security[- ]?(?:related[- ])?(?:incident|breach)\b|\bdata breach\b`)
+
+// tplNegRE finds words that turn a line about a security incident into
+// its denial ("not a security incident, yes we checked").
+var tplNegRE = regexp.MustCompile(`(?i)\b(?:not|no|never|ruled|rule|excluded?|without|isn't|wasn't)\b`)
+
+// mention reads line i when it names the security question and answers
+// it after a colon, question mark or table bar: "Security incident:
+// No", "| Was this a security incident? | ✅ |", "### Was this a
+// security incident? ☑ Yes ☐ No", or on the next line when the line
+// ends with the question; and a ticked box labelled with it ("- [x]
+// Security incident"). A prompt ("(yes/no)") is no answer; a line that
+// denies the incident in prose is not read.
+func (d *tplDoc) mention(i int) (yes, unsure, known bool, at int) {
+	at = i
+	l := d.lines[i]
+	m := tplSecRE.FindStringIndex(l)
+	if m == nil {
+		return false, false, false, at
 	}
-	return false, false
+	before := strings.TrimLeft(l[:m[0]], " \t>-*+")
+	for _, t := range tplTicks {
+		if strings.HasPrefix(before, t.s) && len(tplWords(before[len(t.s):])) <= 3 {
+			return t.on, false, t.on, at // "- [x] Security incident"
+		}
+	}
+	if tplNegRE.MatchString(l[:m[0]]) {
+		return false, false, false, at
+	}
+	rest := l[m[1]:]
+	k := 0
+	for k < len(rest) && !tplAlnum(rest[k]) && rest[k] != '[' && rest[k] != '(' && rest[k] < 0x80 {
+		k++
+	}
+	if !strings.ContainsAny(rest[:k], ":?|") {
+		return false, false, false, at
+	}
+	answer := strings.TrimSpace(strings.Trim(strings.TrimSpace(rest[k:]), "|"))
+	if answer == "" {
+		// The answer on the next line of text.
+		for j := i + 1; j < len(d.lines) && j <= i+3; j++ {
+			t := strings.TrimSpace(d.lines[j])
+			if t == "" || d.fenced[j] {
+				continue
+			}
+			if strings.HasPrefix(t, "#") || strings.HasPrefix(t, "|") {
+				return false, false, false, at
+			}
+			if y, n, ok, u, _ := tplAnswer(t); ok || u {
+				return y || u || !n, false, true, j
+			}
+			y, uns, kn := tplPlainAnswer(t, true)
+			return y, uns, kn, j
+		}
+		return false, false, false, at
+	}
+	if y, n, ok, u, _ := tplAnswer(answer); ok || u {
+		return y || u || !n, false, true, at
+	}
+	for _, t := range tplTicks {
+		if strings.HasPrefix(answer, t.s) {
+			return t.on, false, t.on, at
+		}
+	}
+	ws := tplWords(answer)
+	if len(ws) == 0 {
+		return false, false, false, at
+	}
+	next := ""
+	if len(ws) > 1 {
+		next = ws[1]
+	}
+	switch ws[0] {
+	case "yes", "true", "y", "confirmed":
+		return true, false, next != "no" && next != "or", at
+	case "no", "false", "n", "none":
+		return false, false, next != "yes" && next != "or", at
+	}
+	return false, false, false, at
 }
 
 // tplUnsure are the first words of answers that are neither yes nor no.
@@ -1890,7 +1999,7 @@ var tplUnsure = map[string]bool{"maybe": true, "possibly": true, "possible": tru
 // investigation", "Not sure yet", "No idea"), which counts as yes. Other
 // text (a description, a label) is neither. A long answer is read as No
 // only when it is short: "No" opening a long text may be "No idea yet".
-func tplPlainAnswer(t string) (yes, unsure, known bool) {
+func tplPlainAnswer(t string, loose bool) (yes, unsure, known bool) {
 	ws := tplWords(t)
 	if len(ws) >= 2 && strings.Contains(t, ":") {
 		switch ws[0] {
@@ -1901,6 +2010,9 @@ func tplPlainAnswer(t string) (yes, unsure, known bool) {
 	if len(ws) == 0 {
 		return false, false, false
 	}
+	if contains(ws, "yes") && contains(ws, "no") {
+		return false, true, false // "~~No~~ Yes", "No / **Yes**"
+	}
 	next := ""
 	if len(ws) > 1 {
 		next = ws[1]
@@ -1910,7 +2022,9 @@ func tplPlainAnswer(t string) (yes, unsure, known bool) {
 		return true, false, true
 	case w == "no" && (next == "idea" || next == "clue" || next == "answer" || next == "one"):
 		return false, true, false
-	case w == "not" && (next == "a" || next == "an"):
+	case w == "not" && (next == "a" || next == "an" || next == "at" || next == "applicable" || next == "relevant"):
+		return false, false, true
+	case w == "n" && next == "a" && len(ws) == 2: // N/A
 		return false, false, true
 	case w == "not":
 		return false, true, false
@@ -1918,8 +2032,13 @@ func tplPlainAnswer(t string) (yes, unsure, known bool) {
 		return false, false, len(ws) <= 12
 	case tplUnsure[w]:
 		return false, true, false
+	case contains(ws, "yes"):
+		return true, false, true // "Unfortunately, yes."
 	}
-	return false, false, false
+	// Right under the question, text that answers neither way ("It
+	// was: an attacker used a leaked key") is not a clear No; after a
+	// question asked in passing it may be anything.
+	return false, !loose, false
 }
 
 // explanation reads "**Explanation:**" and the value on its line or the
