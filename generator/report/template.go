@@ -1724,7 +1724,7 @@ func (f *tplFill) security() {
 		// makes it a security incident, as two answers that disagree do.
 		for _, a := range f.securityAnswers(answer) {
 			if a.yes && a.why == "" {
-				r.warn(a.line, "invalid-field", "security.incident: the template answers Yes, the front matter false; treated as a security incident")
+				r.warn(a.line, "invalid-field", "security.incident: the text answers Yes here, the front matter false; treated as a security incident")
 				yes := true
 				s.Incident = &yes
 				break
