@@ -167,14 +167,7 @@ func misspelt(k string) string {
 	return ""
 }
 
-// yesOrDate says whether v is a plain yes (true, yes, on) or a date.
-func yesOrDate(v *yaml.Node) bool {
-	if v = deref(v); v == nil || v.Kind != yaml.ScalarNode {
-		return false
-	}
-	return yesOrDateText(v.Value)
-}
-
+// yesOrDateText says whether t is a plain yes (true, yes, on) or a date.
 func yesOrDateText(t string) bool {
 	t = strings.TrimSpace(t)
 	if b, ok := boolWord(strings.ToLower(t)); ok {
