@@ -30,8 +30,8 @@ import (
 //     @mentions, which have no local part.
 //
 // The rule errs on the side of redacting: foo@1.2.3-beta.rc loses its
-// version, and react@next its tag. Checking for an '@' first keeps the common case, no '@' at
-// all, to one IndexByte per string.
+// version, and react@next its tag. Checking for an '@' first keeps the
+// common case, no '@' at all, to one IndexByte per string.
 
 // emailAt reports whether the '@' at s[at] belongs to an e-mail-shaped
 // token, and if so where its local part starts and its domain ends.

@@ -44,11 +44,6 @@ type Report struct {
 	Meeting     *Meeting
 	Related     []string
 	Attachments []string
-	// Named is, for a report Parse refused (see Fallback), the file
-	// names its unreadable front matter mentions: its attachments may
-	// be among them, and a public build that leaves it out withholds
-	// them from other reports' pages too.
-	Named []string
 
 	// StatedDuration is the "Total Duration" text of a template-layout
 	// report, kept so check can compare it with the times.

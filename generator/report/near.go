@@ -147,6 +147,9 @@ func misspelt(k string) string {
 		most int // edits; "security" is two from "severity"
 	}{{"visibility", 2}, {"security", 1}} {
 		target := t.name
+		if len(k) < len(target)-t.most || len(k) > len(target)+t.most {
+			continue // at least that many edits apart: nearly every key
+		}
 		d := distance(k, target)
 		// Real words two edits from visibility (viability) lack the s
 		// and b a misspelling keeps.
@@ -251,6 +254,13 @@ func invisible(c rune) bool {
 // letters) become the letters they look like, and everything else
 // (digits, _, -, spaces, invisible characters) is dropped.
 func skeleton(key string) string {
+	plain := true
+	for i := 0; i < len(key) && plain; i++ {
+		plain = key[i] >= 'a' && key[i] <= 'z'
+	}
+	if plain {
+		return key // most keys: nothing to map or drop
+	}
 	var b strings.Builder
 	for _, c := range key {
 		if l, _, ok := letter(c); ok {
@@ -313,9 +323,8 @@ func distance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return 64
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var rows [3][65]int // on the stack: distance runs for unknown keys
+	prev2, prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}

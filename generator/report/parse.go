@@ -311,7 +311,6 @@ func Fallback(relPath string, data []byte, err *FileError) *Report {
 					break
 				}
 			}
-			r.Named = FileNames(data[:len(data)-len(r.Body)])
 		}
 	}
 	name := path.Base(relPath)
@@ -535,9 +534,8 @@ func (r *Report) fromYAML(doc *yaml.Node, fmLine int, opt Options) error {
 			r.warn(k.line, "front-matter", "unknown front-matter key %q reads as a security incident flag; it counts as security.incident: true (write security: {incident: true} or {incident: false})", k.key)
 			p.incident(k.line, true)
 			continue
-		} else {
-			r.warn(k.line, "front-matter", "unknown front-matter key %q reads as a visibility setting; it is not read, and the report is treated as internal (write visibility: internal or visibility: public)", k.key)
 		}
+		r.warn(k.line, "front-matter", "unknown front-matter key %q reads as a visibility setting; it is not read, and the report is treated as internal (write visibility: internal or visibility: public)", k.key)
 		near = true
 	}
 	if p.misplaced(m, "", 0) || near {
@@ -618,7 +616,7 @@ func (p *fm) misplaced(n *yaml.Node, in string, depth int) bool {
 			where := in
 			if depth == 0 {
 				where = name
-			} else if _, ok := privacyKey(name); ok || misspelt(skeleton(name)) != "" {
+			} else if _, ok := privacyKey(name); ok || len(name) >= 6 && misspelt(skeleton(name)) != "" {
 				p.r.warn(p.line(k), "front-matter", "%q belongs at the top level of the front matter, not inside %q; the report is treated as internal", name, in)
 				found = true
 			}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,6 +70,8 @@ type tplDoc struct {
 	heads  []tplHead
 	fences []tplFence
 	base   int // file line of lines[0]
+
+	cueLines *[cueKinds][]int // see cues
 }
 
 // tplFence is a fenced code block: lines[open] is the opening fence,
@@ -118,6 +121,85 @@ func tplParse(body []byte, base int) *tplDoc {
 }
 
 func (d *tplDoc) line(i int) int { return d.base + i }
+
+// Kinds of words the privacy checks look for, so that their regexps
+// run only on the few lines that hold one (see cues).
+const (
+	cueSecurity   = iota // "security", "breach": the security question
+	cueVisibility        // "visibility"
+	cueBanner            // "internal", "confidential", "restricted", "do not", "not for"
+	cueKinds
+)
+
+// cues is, for each kind of word, the lines that hold one, in any
+// case; found in one pass over the text on first use.
+func (d *tplDoc) cues() *[cueKinds][]int {
+	if d.cueLines != nil {
+		return d.cueLines
+	}
+	var out [cueKinds][]int
+	mark := func(k, line int) {
+		if n := len(out[k]); n == 0 || out[k][n-1] != line {
+			out[k] = append(out[k], line)
+		}
+	}
+	for li, l := range d.lines {
+		for i := 0; i+1 < len(l); i++ {
+			// Two letters first: most pairs start none of the words.
+			if next := cueNext[l[i]]; next == 0 || l[i+1]|0x20 != next {
+				continue
+			}
+			switch l[i] | 0x20 {
+			case 's':
+				if tplFoldAt(l, i, "security") {
+					mark(cueSecurity, li)
+				}
+			case 'b':
+				if tplFoldAt(l, i, "breach") {
+					mark(cueSecurity, li)
+				}
+			case 'v':
+				if tplFoldAt(l, i, "visibilit") {
+					mark(cueVisibility, li)
+				}
+			case 'i', 'c', 'r', 'd', 'n':
+				if tplFoldAt(l, i, "internal") || tplFoldAt(l, i, "confidential") || tplFoldAt(l, i, "restricted") ||
+					tplFoldAt(l, i, "do not") || tplFoldAt(l, i, "not for") {
+					mark(cueBanner, li)
+				}
+			}
+		}
+	}
+	d.cueLines = &out
+	return d.cueLines
+}
+
+// cueNext is, for the first letter of a word cues looks for, in either
+// case, the word's second letter.
+var cueNext = func() (t [256]byte) {
+	for _, w := range []string{"security", "breach", "visibilit", "internal", "confidential", "restricted", "do not", "not for"} {
+		t[w[0]], t[w[0]-'a'+'A'] = w[1], w[1]
+	}
+	return t
+}()
+
+// tplFoldAt says whether l holds word (lower-case ASCII) at i, in any
+// case.
+func tplFoldAt(l string, i int, word string) bool {
+	if len(l)-i < len(word) {
+		return false
+	}
+	for j := 0; j < len(word); j++ {
+		c := l[i+j]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != word[j] {
+			return false
+		}
+	}
+	return true
+}
 
 func (d *tplDoc) all() tplSpan { return tplSpan{0, len(d.lines)} }
 
@@ -830,7 +912,11 @@ var tplBannerRE = regexp.MustCompile(`(?i)^[^\pL\pN]*(?:(?:company |strictly )?(
 // Where hindsight does not read the setting, a reader still would.
 func (f *tplFill) restricted() {
 	r, d := f.r, f.d
-	for i, l := range d.lines {
+	cues := d.cues()
+	lines := append(slices.Clone(cues[cueVisibility]), cues[cueBanner]...)
+	slices.Sort(lines)
+	for _, i := range lines {
+		l := d.lines[i]
 		if d.fenced[i] || d.line(i) == r.Lines["visibility"] && r.Visibility == "internal" {
 			continue
 		}
@@ -838,7 +924,7 @@ func (f *tplFill) restricted() {
 		switch {
 		case tplVisRE.MatchString(l):
 			why = "this line says the report's visibility is restricted"
-		case tplBannerRE.MatchString(l) && strings.TrimSpace(l) != "":
+		case len(strings.TrimSpace(l)) <= 100 && tplBannerRE.MatchString(l) && strings.TrimSpace(l) != "":
 			why = "this line marks the report as not for everyone"
 		default:
 			continue
@@ -1836,7 +1922,7 @@ func (f *tplFill) securityAnswers(spans []tplSpan) []tplSecAnswer {
 	for _, a := range got {
 		read[a.line] = true
 	}
-	for i := range d.lines {
+	for _, i := range d.cues()[cueSecurity] {
 		if d.fenced[i] {
 			continue
 		}
@@ -1905,12 +1991,50 @@ func tplQuestionHead(ws []string) bool {
 	return false
 }
 
-// tplSecRE finds the name of the security question in a line.
-var tplSecRE = regexp.MustCompile(`(?i)\b(?:cyber)?security[- ]?(?:related[- ])?(?:incident|breach)\b|\bdata breach\b`)
+// tplSecPhrase finds the name of the security question in l: "security
+// incident", "security breach", "cybersecurity incident",
+// "security-related incident", "data breach", in any case. It returns
+// where the name starts and ends.
+func tplSecPhrase(l string) (start, end int, ok bool) {
+	word := func(i int) bool { return i < 0 || i >= len(l) || !tplAlnum(l[i]) }
+	for i := 0; i < len(l); i++ {
+		switch {
+		case tplFoldAt(l, i, "security") && word(i+8):
+			from := i
+			if i >= 5 && tplFoldAt(l, i-5, "cyber") {
+				from = i - 5
+			}
+			if !word(from - 1) {
+				continue
+			}
+			j := i + 8
+			sep := func() {
+				if j < len(l) && (l[j] == ' ' || l[j] == '-') {
+					j++
+				}
+			}
+			sep()
+			if tplFoldAt(l, j, "related") && word(j+7) {
+				j += 7
+				sep()
+			}
+			for _, w := range []string{"incident", "breach"} {
+				if tplFoldAt(l, j, w) && word(j+len(w)) {
+					return from, j + len(w), true
+				}
+			}
+		case tplFoldAt(l, i, "data breach") && word(i-1) && word(i+11):
+			return i, i + 11, true
+		}
+	}
+	return 0, 0, false
+}
 
-// tplNegRE finds words that turn a line about a security incident into
-// its denial ("not a security incident, yes we checked").
-var tplNegRE = regexp.MustCompile(`(?i)\b(?:not|no|never|ruled|rule|excluded?|without|isn't|wasn't)\b`)
+// tplDenial are words that, before the name of the security question,
+// turn the line into its denial ("not a security incident, yes we
+// checked").
+var tplDenial = map[string]bool{"not": true, "no": true, "never": true, "ruled": true, "rule": true,
+	"exclude": true, "excluded": true, "without": true, "isn": true, "wasn": true}
 
 // mention reads line i when it names the security question and answers
 // it after a colon, question mark or table bar: "Security incident:
@@ -1922,18 +2046,21 @@ var tplNegRE = regexp.MustCompile(`(?i)\b(?:not|no|never|ruled|rule|excluded?|wi
 func (d *tplDoc) mention(i int) (yes, unsure, known bool, at int) {
 	at = i
 	l := d.lines[i]
-	m := tplSecRE.FindStringIndex(l)
-	if m == nil {
+	from, to, ok := tplSecPhrase(l)
+	if !ok {
 		return false, false, false, at
 	}
+	m := [2]int{from, to}
 	before := strings.TrimLeft(l[:m[0]], " \t>-*+")
 	for _, t := range tplTicks {
 		if strings.HasPrefix(before, t.s) && len(tplWords(before[len(t.s):])) <= 3 {
 			return t.on, false, t.on, at // "- [x] Security incident"
 		}
 	}
-	if tplNegRE.MatchString(l[:m[0]]) {
-		return false, false, false, at
+	for _, w := range tplWords(l[:m[0]]) {
+		if tplDenial[w] {
+			return false, false, false, at
+		}
 	}
 	rest := l[m[1]:]
 	k := 0

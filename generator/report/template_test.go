@@ -804,3 +804,30 @@ func FuzzApplyTemplate(f *testing.F) {
 		check("stated duration", r.StatedDurationLine)
 	})
 }
+
+func TestTemplateSecPhrase(t *testing.T) {
+	for _, tc := range []struct {
+		line, want string // want: the name found, "" for none
+	}{
+		{"Was this a security incident?", "security incident"},
+		{"### **Security Incident:** Yes", "Security Incident"},
+		{"Was this a cybersecurity incident? ☑ Yes", "cybersecurity incident"},
+		{"a security-related incident", "security-related incident"},
+		{"SECURITY BREACH", "SECURITY BREACH"},
+		{"Any data breach?", "data breach"},
+		{"insecurity incident", ""},
+		{"security incidents", ""},
+		{"security review", ""},
+		{"securityincident", ""},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			got := ""
+			if from, to, ok := tplSecPhrase(tc.line); ok {
+				got = tc.line[from:to]
+			}
+			if got != tc.want {
+				t.Errorf("tplSecPhrase(%q) = %q, want %q", tc.line, got, tc.want)
+			}
+		})
+	}
+}

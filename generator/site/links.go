@@ -5,7 +5,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 
@@ -111,7 +110,7 @@ func Withheld(root string, reports []*report.Report) map[string]bool {
 				}
 			}
 		}
-		for _, a := range slices.Concat(r.Attachments, r.Named) {
+		for _, a := range r.Attachments {
 			if !strings.HasPrefix(a, "/") {
 				out[path.Join(dir, path.Clean(a))] = true
 			}
