@@ -2,11 +2,13 @@ package generator
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"hash/fnv"
 	"io"
 	"maps"
@@ -55,10 +57,13 @@ func program() string { return programOnce() }
 // rewrites only the few holding a report it read again.
 const (
 	parsedShards = 16
-	parsedName   = "reports.v5-%02d.gob"
-	parsedV4     = "reports.v4-%02d.gob" // shards of the last version, each one gob value
-	parsedOld    = "reports.v3.gob"      // the single file of earlier versions
+	parsedName   = "reports.v6-%02d.bin"
+	parsedOld    = "reports.v3.gob" // the single file of early versions
 )
+
+// parsedOlder are the shards of earlier versions, removed when the
+// shard of the same number is written.
+var parsedOlder = []string{"reports.v5-%02d.gob", "reports.v4-%02d.gob"}
 
 func shardOf(rel string) int {
 	h := fnv.New32a()
@@ -66,30 +71,16 @@ func shardOf(rel string) int {
 	return int(h.Sum32() % parsedShards)
 }
 
-// A shard of the parse cache is a parsedHead and then runs of up to
-// parsedRun parsedEntry values, N in all, in one gob stream: reports as
-// report.Parse returned them, before history and cross-checks added to
-// them. Runs keep the encoder's buffer the size of a few reports, where
-// a whole shard as one value grew it to the shard's size, by doubling,
-// on every save.
-type parsedHead struct {
-	Key string // program and parse options
-	N   int
-}
+// A shard of the parse cache is one file: parsedMagic, the key, the
+// number of reports, then for each its path, file stat, time read and
+// binary form (report.Report.AppendBinary), and last a CRC-32 of all
+// before it, so that a damaged file is noticed and its reports parsed
+// again rather than shown wrong.
+const parsedMagic = "hindsight parse cache\n"
 
-const parsedRun = 64
-
-type parsedEntry struct {
-	Rel string
-	C   cached
-}
-
-// cached is a report as gob keeps it. Gob leaves out zero values, even
-// behind pointers, so "data_loss: false" would come back as not stated
-// and an empty meeting as none; Set remembers which pointers were there.
+// cached is a report as the parse cache keeps it.
 type cached struct {
-	R   *report.Report
-	Set uint16
+	R *report.Report
 	// Stat is the file's size and modification time when it was read,
 	// at the time Read (Unix nanoseconds).
 	Stat fileStat
@@ -99,37 +90,6 @@ type cached struct {
 type fileStat struct {
 	Size, MTime, CTime int64
 	Ino                uint64
-}
-
-// optional calls f with each optional field of r: whether it is there,
-// and a function that puts a zero value there.
-func optional(r *report.Report, f func(bit int, there bool, zero func())) {
-	im, sec := &r.Impact, &r.Security
-	f(0, im.Users != nil, func() { im.Users = new(int) })
-	f(1, im.Revenue != nil, func() { im.Revenue = new(float64) })
-	for i, b := range []**bool{&im.DataLoss, &im.DataExposure, &sec.Incident, &sec.PII, &sec.PaymentData, &sec.RegulatoryNotification} {
-		f(2+i, *b != nil, func() { *b = new(bool) })
-	}
-	f(8, r.Meeting != nil, func() { r.Meeting = &report.Meeting{} })
-}
-
-func pack(r *report.Report) cached {
-	c := cached{R: r}
-	optional(r, func(bit int, there bool, _ func()) {
-		if there {
-			c.Set |= 1 << bit
-		}
-	})
-	return c
-}
-
-func (c cached) unpack() *report.Report {
-	optional(c.R, func(bit int, there bool, zero func()) {
-		if c.Set&(1<<bit) != 0 && !there {
-			zero()
-		}
-	})
-	return c.R
 }
 
 // parseKey is what, besides a file's bytes and path, decides what
@@ -154,12 +114,11 @@ func loadParsed(dir, key string) map[string]cached {
 	var wg sync.WaitGroup
 	for i := range shards {
 		wg.Go(func() {
-			f, err := os.Open(filepath.Join(dir, fmt.Sprintf(parsedName, i)))
+			data, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf(parsedName, i)))
 			if err != nil {
 				return
 			}
-			defer f.Close()
-			shards[i] = readShard(bufio.NewReaderSize(f, 1<<16), key)
+			shards[i] = readShard(data, key)
 		})
 	}
 	wg.Wait()
@@ -180,51 +139,120 @@ func loadParsed(dir, key string) map[string]cached {
 // readShard decodes one shard of the parse cache; nil when it was
 // saved for another key or is damaged, in which case its reports are
 // parsed again.
-func readShard(r io.Reader, key string) map[string]cached {
-	dec := gob.NewDecoder(r)
-	var h parsedHead
-	if err := dec.Decode(&h); err != nil || h.Key != key || h.N < 0 {
+func readShard(data []byte, key string) map[string]cached {
+	body, ok := bytes.CutPrefix(data, []byte(parsedMagic))
+	if !ok || len(body) < 4 {
 		return nil
 	}
-	m := make(map[string]cached, min(h.N, 1<<14))
-	for len(m) < h.N {
-		var run []parsedEntry
-		if err := dec.Decode(&run); err != nil || len(run) == 0 || len(run) > parsedRun {
+	body, sum := body[:len(body)-4], body[len(body)-4:]
+	if crc32.ChecksumIEEE(data[:len(data)-4]) != binary.LittleEndian.Uint32(sum) {
+		return nil
+	}
+	r := shardReader{b: body}
+	if r.str() != key {
+		return nil
+	}
+	n := r.uvarint()
+	if n > uint64(len(r.b)) { // a report takes far more than a byte
+		return nil
+	}
+	m := make(map[string]cached, n)
+	for range n {
+		rel := r.str()
+		var c cached
+		c.Stat.Size, c.Stat.MTime, c.Stat.CTime = r.varint(), r.varint(), r.varint()
+		c.Stat.Ino = r.uvarint()
+		c.Read = r.varint()
+		b := r.bytes()
+		if r.bad {
 			return nil
 		}
-		for _, e := range run {
-			if e.C.R == nil {
-				return nil
-			}
-			m[e.Rel] = e.C
+		c.R = new(report.Report)
+		if err := c.R.UnmarshalBinary(b); err != nil {
+			return nil
 		}
+		m[rel] = c
 	}
-	if len(m) != h.N {
+	if r.bad || len(r.b) != 0 || len(m) != int(n) {
 		return nil
 	}
 	return m
 }
 
-// writeShard encodes one shard of the parse cache.
+// shardReader reads the fields of a shard; bad is set by the first
+// that is not there.
+type shardReader struct {
+	b   []byte
+	bad bool
+}
+
+func (r *shardReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.bad, r.b = true, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *shardReader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.bad, r.b = true, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *shardReader) bytes() []byte {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.bad, r.b = true, nil
+		return nil
+	}
+	v := r.b[:n:n]
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *shardReader) str() string { return string(r.bytes()) }
+
+// writeShard writes one shard of the parse cache to w.
 func writeShard(w io.Writer, key string, rs map[string]cached) error {
-	enc := gob.NewEncoder(w)
-	if err := enc.Encode(parsedHead{Key: key, N: len(rs)}); err != nil {
+	sum := crc32.NewIEEE()
+	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 64<<10)
+	b := append([]byte(parsedMagic), nil...)
+	b = appendString(b, key)
+	b = binary.AppendUvarint(b, uint64(len(rs)))
+	var rb []byte
+	for rel, c := range rs {
+		b = appendString(b, rel)
+		b = binary.AppendVarint(b, c.Stat.Size)
+		b = binary.AppendVarint(b, c.Stat.MTime)
+		b = binary.AppendVarint(b, c.Stat.CTime)
+		b = binary.AppendUvarint(b, c.Stat.Ino)
+		b = binary.AppendVarint(b, c.Read)
+		var err error
+		if rb, err = c.R.AppendBinary(rb[:0]); err != nil {
+			return fmt.Errorf("%s: %w", rel, err)
+		}
+		b = binary.AppendUvarint(b, uint64(len(rb)))
+		bw.Write(b)
+		bw.Write(rb)
+		b = b[:0]
+	}
+	if err := bw.Flush(); err != nil {
 		return err
 	}
-	run := make([]parsedEntry, 0, parsedRun)
-	for rel, c := range rs {
-		run = append(run, parsedEntry{Rel: rel, C: c})
-		if len(run) == parsedRun {
-			if err := enc.Encode(run); err != nil {
-				return err
-			}
-			run = run[:0]
-		}
-	}
-	if len(run) > 0 {
-		return enc.Encode(run)
-	}
-	return nil
+	_, err := w.Write(binary.LittleEndian.AppendUint32(nil, sum.Sum32()))
+	return err
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
 }
 
 // snapshot copies what later steps of a build change in a parsed
@@ -260,7 +288,9 @@ func saveParsed(dir, key string, rs map[string]cached, dirty *[parsedShards]bool
 		_ = replace.File(filepath.Join(dir, fmt.Sprintf(parsedName, i)), func(w io.Writer) error {
 			return writeShard(w, key, shards[i])
 		})
-		os.Remove(filepath.Join(dir, fmt.Sprintf(parsedV4, i)))
+		for _, old := range parsedOlder {
+			os.Remove(filepath.Join(dir, fmt.Sprintf(old, i)))
+		}
 	}
 	os.Remove(filepath.Join(dir, parsedOld))
 }

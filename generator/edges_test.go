@@ -282,7 +282,8 @@ func TestEditRewritesOneShard(t *testing.T) {
 	times := func() map[string]time.Time {
 		m := map[string]time.Time{}
 		shards, _ := filepath.Glob(filepath.Join(cache, "*.gob"))
-		for _, f := range shards {
+		more, _ := filepath.Glob(filepath.Join(cache, "*.bin"))
+		for _, f := range append(shards, more...) {
 			if st, err := os.Stat(f); err == nil && strings.Contains(f, "-") && !strings.Contains(f, "pages-") {
 				m[filepath.Base(f)] = st.ModTime()
 			}

@@ -297,7 +297,7 @@ func load(ctx context.Context, cfg Config, parsed func([]*report.Report)) (set *
 				stats[i] = statOf(st)
 				if c, ok := prior()[rel]; ok && c.R != nil && c.Stat == stats[i] && max(c.Stat.MTime, c.Stat.CTime) < c.Read-int64(2*time.Second) {
 					unread[i] = true
-					reports[i] = c.unpack()
+					reports[i] = c.R
 					return nil
 				}
 			}
@@ -306,7 +306,7 @@ func load(ctx context.Context, cfg Config, parsed func([]*report.Report)) (set *
 			if err == nil {
 				sum := sha256.Sum256(data)
 				if c, ok := prior()[rel]; ok && c.R != nil && c.R.Sum == sum {
-					reports[i] = c.unpack()
+					reports[i] = c.R
 					return nil
 				}
 				r, err = report.Parse(rel, data, opt)
@@ -412,7 +412,7 @@ func saveChanged(dir, key string, reports []*report.Report, unread []bool, stats
 	keep := map[string]cached{}
 	for i, r := range reports {
 		if r != nil && r.Sum != ([32]byte{}) && dirty[shard[i]] {
-			c := pack(snapshot(r))
+			c := cached{R: snapshot(r)}
 			c.Stat, c.Read = stats[i], started
 			keep[r.Path] = c
 		}

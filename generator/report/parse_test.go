@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func opts() Options {
@@ -317,6 +319,10 @@ func FuzzParse(f *testing.F) {
 		// reason other than saying so must say why.
 		if r.Visibility == "internal" && len(r.Diagnostics) == 0 && !saysInternal(r) {
 			t.Fatalf("internal without a diagnostic or a security incident")
+		}
+		// What the parse cache keeps is what was parsed.
+		if diff := cmp.Diff(r, roundTrip(t, r), sameReport); diff != "" {
+			t.Fatalf("binary round trip (-parsed +back):\n%s", diff)
 		}
 	})
 }
