@@ -935,7 +935,37 @@ func (f *tplFill) restricted() {
 		}
 		return
 	}
+	if r.Visibility == "internal" {
+		return
+	}
+	// A table that gives visibility in a column rather than a row
+	// ("| Incident ID | Severity | Visibility |", the value below).
+	for _, t := range d.tables(d.all()) {
+		for c, h := range t.head {
+			if !scopeColumn(h) {
+				continue // not a column of who may read the report
+			}
+			for _, row := range t.rows {
+				if hasAny(keyWords(tplCell(row, c)), restrictWords) {
+					r.warn(d.line(row.at), "front-matter", "this table's %q column says the report's visibility is restricted, where hindsight does not read it; treated as internal (write visibility: internal)", tplCell(tplRow{cells: tplCells(d.lines[t.at])}, c))
+					r.Visibility = "internal"
+					return
+				}
+			}
+		}
+	}
 }
+
+// scopeColumn says whether a table's column header h (a tplKey) names
+// who may read the report. Narrower than the rows nearRow reads: a
+// column of "Audience" or "Access" in a table of channels or systems
+// says who was told or what was reached, not who may read this.
+func scopeColumn(h string) bool {
+	ws := keyWords(h)
+	return misspelt(strings.Join(ws, "")) == "visibility" || hasAny(ws, columnScopeWords)
+}
+
+var columnScopeWords = map[string]bool{"visibility": true, "classification": true, "confidentiality": true, "sensitivity": true, "tlp": true}
 
 // tplNear is a metadata row whose label looks like a privacy key.
 type tplNear struct {
