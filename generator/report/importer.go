@@ -845,7 +845,7 @@ func (im *importer) prune() {
 			}
 		}
 		hit, empty := false, true
-		for j := h.at + 1; j < end; j++ {
+		for j := h.next; j < end; j++ {
 			switch {
 			case touched[j]:
 				hit = true

@@ -80,12 +80,14 @@ type tplFence struct{ open, close int }
 
 type tplHead struct {
 	at    int // index into lines
-	level int // 1–6 for ATX headings, 7 for a line that is all bold
+	next  int // the first line after the heading: at+2 under a setext underline
+	level int // 1–6 for ATX and setext headings, 7 for a line that is all bold
 	words []string
 }
 
-// tplSpan is the lines of a section: lines[from:to], heading excluded.
-type tplSpan struct{ from, to int }
+// tplSpan is the lines of a section: lines[from:to], heading excluded;
+// head is the heading's line (-1 for the whole document).
+type tplSpan struct{ head, from, to int }
 
 // tplPseudoLevel ranks a bold-only line ("**Explanation:**") below every real
 // heading, so it opens a sub-section without ending the one it is in.
@@ -112,15 +114,23 @@ func tplParse(body []byte, base int) *tplDoc {
 			continue
 		}
 		if level, text, ok := tplATX(l); ok {
-			d.heads = append(d.heads, tplHead{at: i, level: level, words: tplWords(text)})
+			d.heads = append(d.heads, tplHead{at: i, next: i + 1, level: level, words: tplWords(text)})
+		} else if level, ok := tplSetext(d.lines, i); ok {
+			d.heads = append(d.heads, tplHead{at: i, next: i + 2, level: level, words: tplWords(l)})
 		} else if tplBoldLine(l) {
-			d.heads = append(d.heads, tplHead{at: i, level: tplPseudoLevel, words: tplWords(l)})
+			d.heads = append(d.heads, tplHead{at: i, next: i + 1, level: tplPseudoLevel, words: tplWords(l)})
 		}
 	}
 	return d
 }
 
 func (d *tplDoc) line(i int) int { return d.base + i }
+
+// fenceLine says whether lines[i] opens or closes a fenced code block.
+func (d *tplDoc) fenceLine(i int) bool {
+	k, _ := slices.BinarySearchFunc(d.fences, i, func(f tplFence, i int) int { return f.open - i })
+	return k < len(d.fences) && d.fences[k].open == i || k > 0 && d.fences[k-1].close == i
+}
 
 // Kinds of words the privacy checks look for, so that their regexps
 // run only on the few lines that hold one (see cues).
@@ -201,7 +211,7 @@ func tplFoldAt(l string, i int, word string) bool {
 	return true
 }
 
-func (d *tplDoc) all() tplSpan { return tplSpan{0, len(d.lines)} }
+func (d *tplDoc) all() tplSpan { return tplSpan{head: -1, from: 0, to: len(d.lines)} }
 
 // spans returns the sections whose heading contains one of phrases, in
 // order of preference: earlier phrases first, real headings before bold
@@ -224,7 +234,7 @@ func (d *tplDoc) spans(phrases ...string) []tplSpan {
 						break
 					}
 				}
-				out = append(out, tplSpan{h.at + 1, end})
+				out = append(out, tplSpan{head: h.at, from: h.next, to: end})
 			}
 		}
 	}
@@ -277,6 +287,38 @@ func tplAlnum(c byte) bool {
 // tplKey is the normalised name of a table header, row label or bullet
 // label: its words joined by single spaces.
 func tplKey(s string) string { return strings.Join(tplWords(s), " ") }
+
+// tplSetext says whether lines[i] is the text of a setext heading
+// ("Security Incident" over a line of = or -), and its level. Only a
+// line of plain text counts: a list item, quote or table row over a ---
+// is followed by a thematic break.
+func tplSetext(lines []string, i int) (level int, ok bool) {
+	if i+1 >= len(lines) {
+		return 0, false
+	}
+	u := strings.TrimRight(lines[i+1], " \t")
+	t := strings.TrimLeft(u, " ")
+	if len(u)-len(t) > 3 || t == "" || strings.Trim(t, "=") != "" && strings.Trim(t, "-") != "" {
+		return 0, false
+	}
+	l := lines[i]
+	text := strings.TrimLeft(l, " ")
+	// A table's last row over a --- ends the table: a template's
+	// sections are often ruled off that way.
+	if len(l)-len(text) > 3 || strings.TrimSpace(text) == "" || text[0] == '>' || text[0] == '<' || strings.Contains(text, "|") {
+		return 0, false
+	}
+	if _, ok := tplItem(l); ok {
+		return 0, false
+	}
+	if _, _, ok := FenceOpen(l); ok {
+		return 0, false
+	}
+	if t[0] == '=' {
+		return 1, true
+	}
+	return 2, true
+}
 
 func tplATX(l string) (level int, text string, ok bool) {
 	t := strings.TrimLeft(l, " ")
@@ -1915,25 +1957,31 @@ func (f *tplFill) securityAnswers(spans []tplSpan) []tplSecAnswer {
 	var q []tplSpan
 	for _, sp := range d.spans("was this a security incident", "security incident") {
 		// The question, not a "Security Incident Response" section.
-		if sp.from > 0 && tplQuestionHead(tplWords(d.lines[sp.from-1])) {
+		if sp.head >= 0 && tplQuestionHead(tplWords(d.lines[sp.head])) {
 			q = append(q, sp)
 		}
 	}
 	if len(q) > 0 {
 		sp := q[0]
 		if !boxes(sp.from, sp.to, true) {
-			// Without boxes, the first line of text under the question.
-			for i := sp.from; i < sp.to; i++ {
-				t := strings.TrimSpace(d.lines[i])
-				if t == "" || d.fenced[i] {
-					continue
+			// Without boxes, the first line of text under the question;
+			// in a code block when there is no other text, as a reader
+			// would still read it there.
+			first := -1
+			for _, inCode := range []bool{false, true} {
+				for i := sp.from; i < sp.to && first < 0; i++ {
+					if strings.TrimSpace(d.lines[i]) != "" && d.fenced[i] == inCode && !(inCode && d.fenceLine(i)) {
+						first = i
+					}
 				}
+			}
+			if first >= 0 {
+				t := strings.TrimSpace(d.lines[first])
 				if yes, unsure, known := tplPlainAnswer(t, false); unsure {
-					add(d.line(i), true, "invalid-field", "the answer is not a clear Yes or No")
+					add(d.line(first), true, "invalid-field", "the answer is not a clear Yes or No")
 				} else if known {
-					add(d.line(i), yes, "", "")
+					add(d.line(first), yes, "", "")
 				}
-				break
 			}
 		}
 	}
