@@ -257,3 +257,27 @@ func BenchmarkPreview(b *testing.B) {
 		}
 	}
 }
+
+func TestNamesAny(t *testing.T) {
+	ids := map[string]bool{"inc-2025-10-20-001": true, "sec-7": true}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Compare with INC-2025-10-20-001.", true},
+		{"link inc-2025-10-20-001 here", true},
+		{"(INC-2025-10-20-001)", true},
+		{"Fix SEC-7: typo", true},
+		{"INC-2025-10-20-0011 is another", false},
+		{"INC-2025-10-20-001x", false},
+		{"SEC-70 and sec_7", false},
+		{"Close the checklist action item", false},
+		{"", false},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			if got := namesAny(tc.text, ids); got != tc.want {
+				t.Errorf("namesAny(%q) = %v, want %v", tc.text, got, tc.want)
+			}
+		})
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"golang.org/x/sync/errgroup"
 
@@ -440,13 +441,21 @@ func attach(set *Set, h *history.Result, dir string, public bool) {
 		set.Diagnostics = append(set.Diagnostics, report.Diagnostic{Path: dir, Severity: "warning", Rule: "history", Message: w})
 	}
 	// A commit that also changed an internal report may say what that
-	// report is about in its subject; a public build shows the commit
-	// on the public report's page without it.
-	var withheld map[string]bool
+	// report is about in its subject, and so may one that names an
+	// internal report's ID ("Link INC-2025-03-02-001 from here"); a
+	// public build shows the commit on the public report's page without
+	// it.
+	var withheld, internalIDs map[string]bool
 	if public {
-		withheld = map[string]bool{}
+		withheld, internalIDs = map[string]bool{}, map[string]bool{}
 		for _, r := range set.Reports {
-			if f, ok := h.Files[r.Path]; ok && r.Internal() {
+			if !r.Internal() {
+				continue
+			}
+			if r.ID != "" {
+				internalIDs[strings.ToLower(r.ID)] = true
+			}
+			if f, ok := h.Files[r.Path]; ok {
 				for _, c := range f.History {
 					withheld[c.Hash] = true
 				}
@@ -465,12 +474,27 @@ func attach(set *Set, h *history.Result, dir string, public bool) {
 		g.History = make([]report.Revision, len(f.History))
 		for i, c := range f.History {
 			g.History[i] = report.Revision{Commit: c.Hash, Date: c.Date, Author: c.Author, Subject: c.Subject, Blob: c.Blob}
-			if withheld[c.Hash] {
+			if withheld[c.Hash] || len(internalIDs) > 0 && namesAny(c.Subject, internalIDs) {
 				g.History[i].Subject = withheldSubject
 			}
 		}
 		r.Git = g
 	}
+}
+
+// namesAny says whether text holds one of ids (lower case) as a word of
+// its own: letters, digits, "-", "_" and "." make up a word, as they
+// make up IDs.
+func namesAny(text string, ids map[string]bool) bool {
+	word := func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.')
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), word) {
+		if ids[w] || ids[strings.TrimRight(w, ".")] {
+			return true
+		}
+	}
+	return false
 }
 
 // withheldSubject stands for the subject of a commit a public build may
