@@ -84,12 +84,9 @@ func TestBinaryRoundTrip(t *testing.T) {
 // a value other than its zero, so that a field added to the model and
 // not to the binary form fails here.
 func TestBinaryEveryField(t *testing.T) {
-	var r Report
-	n := 0
-	fill(reflect.ValueOf(&r).Elem(), &n)
-	r.Git = nil // comes from history, never cached
-	back := roundTrip(t, &r)
-	if diff := cmp.Diff(&r, back, sameReport); diff != "" {
+	r := filled()
+	back := roundTrip(t, r)
+	if diff := cmp.Diff(r, back, sameReport); diff != "" {
 		t.Errorf("round trip lost fields (-filled +back):\n%s", diff)
 	}
 	// And the opposite: every list empty rather than nil.
@@ -99,6 +96,16 @@ func TestBinaryEveryField(t *testing.T) {
 	if diff := cmp.Diff(&e, roundTrip(t, &e), sameReport); diff != "" {
 		t.Errorf("round trip changed empty lists (-empty +back):\n%s", diff)
 	}
+}
+
+// filled is a report with every field filled but Git, which comes from
+// history and is never cached.
+func filled() *Report {
+	var r Report
+	n := 0
+	fill(reflect.ValueOf(&r).Elem(), &n)
+	r.Git = nil
+	return &r
 }
 
 // fill sets v, and everything below it, to values other than zero, each
@@ -160,11 +167,7 @@ func fill(v reflect.Value, n *int) {
 // TestBinaryMalformed: data that is not a whole binary form is an error,
 // and leaves the report empty.
 func TestBinaryMalformed(t *testing.T) {
-	var r Report
-	n := 0
-	fill(reflect.ValueOf(&r).Elem(), &n)
-	r.Git = nil
-	b, err := r.AppendBinary(nil)
+	b, err := filled().AppendBinary(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,11 +196,7 @@ func TestBinaryMalformed(t *testing.T) {
 // FuzzUnmarshalBinary: any bytes give a report or an error, never a
 // panic, and a report read gives the same bytes' worth back.
 func FuzzUnmarshalBinary(f *testing.F) {
-	var r Report
-	n := 0
-	fill(reflect.ValueOf(&r).Elem(), &n)
-	r.Git = nil
-	b, _ := r.AppendBinary(nil)
+	b, _ := filled().AppendBinary(nil)
 	f.Add(b)
 	if p, err := Parse("x.md", []byte(full), opts()); err == nil {
 		b, _ := p.AppendBinary(nil)
