@@ -2140,7 +2140,8 @@ func (d *tplDoc) mention(i int) (yes, unsure, known bool, at int) {
 			return false, false, false, at
 		}
 	}
-	rest := l[m[1]:]
+	// Raw HTML is shown as text, tags and all: "<b>Yes</b>" reads as Yes.
+	rest := tplStripTags(l[m[1]:])
 	k := 0
 	for k < len(rest) && !tplAlnum(rest[k]) && rest[k] != '[' && rest[k] != '(' && rest[k] < 0x80 {
 		k++
@@ -2152,7 +2153,7 @@ func (d *tplDoc) mention(i int) (yes, unsure, known bool, at int) {
 	if answer == "" {
 		// The answer on the next line of text.
 		for j := i + 1; j < len(d.lines) && j <= i+3; j++ {
-			t := strings.TrimSpace(d.lines[j])
+			t := strings.TrimSpace(tplStripTags(d.lines[j]))
 			if t == "" || d.fenced[j] {
 				continue
 			}
@@ -2190,6 +2191,26 @@ func (d *tplDoc) mention(i int) (yes, unsure, known bool, at int) {
 		return false, false, next != "yes" && next != "or", at
 	}
 	return false, false, false, at
+}
+
+// tplStripTags removes what looks like HTML tags from l ("<b>",
+// "</summary>", "<!-- -->"): a "<" followed by a letter, "/" or "!", up
+// to the next ">".
+func tplStripTags(l string) string {
+	if !strings.Contains(l, "<") {
+		return l
+	}
+	var b strings.Builder
+	for i := 0; i < len(l); i++ {
+		if l[i] == '<' && i+1 < len(l) && ('a' <= l[i+1]|0x20 && l[i+1]|0x20 <= 'z' || l[i+1] == '/' || l[i+1] == '!') {
+			if end := strings.IndexByte(l[i:], '>'); end > 0 {
+				i += end
+				continue
+			}
+		}
+		b.WriteByte(l[i])
+	}
+	return b.String()
 }
 
 // tplUnsure are the first words of answers that are neither yes nor no.
