@@ -1142,11 +1142,24 @@ func (r *Report) finish(opt Options) {
 	r.Tags = dedupe(r.Tags)
 }
 
-var headingRE = regexp.MustCompile(`(?m)^#\s+(.+?)\s*#*\s*$`)
-
+// firstHeading returns the text of the body's first level-1 heading:
+// "# Title", or "Title" over a line of "=", in its first 64 KB.
 func firstHeading(body []byte) string {
-	if m := headingRE.FindSubmatch(body[:min(len(body), 64<<10)]); m != nil {
-		return strings.TrimSpace(strings.Trim(string(m[1]), "*_ "))
+	head := body[:min(len(body), 64<<10)]
+	for len(head) > 0 {
+		l, rest, _ := bytes.Cut(head, []byte("\n"))
+		line := strings.TrimRight(string(l), "\r")
+		if level, text, ok := tplATX(line); ok && level == 1 {
+			return strings.TrimSpace(strings.Trim(strings.TrimRight(strings.TrimSpace(text), "#"), "*_ "))
+		}
+		n, _, _ := bytes.Cut(rest, []byte("\n"))
+		if u := bytes.TrimSpace(n); len(u) > 0 && len(bytes.Trim(u, "=")) == 0 && len(n)-len(bytes.TrimLeft(n, " ")) <= 3 {
+			t := strings.TrimLeft(line, " ")
+			if _, item := tplItem(line); !item && len(line)-len(t) <= 3 && t != "" && !strings.ContainsAny(t[:1], ">|#<") {
+				return strings.TrimSpace(strings.Trim(strings.TrimSpace(t), "*_ "))
+			}
+		}
+		head = rest
 	}
 	return ""
 }

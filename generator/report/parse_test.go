@@ -332,3 +332,23 @@ func FuzzParse(f *testing.F) {
 func saysInternal(r *Report) bool {
 	return r.Lines["visibility"] > 0 || (r.Security.Incident != nil && *r.Security.Incident)
 }
+
+func TestFirstHeading(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"# Booking outage\n\ntext\n", "Booking outage"},
+		{"Booking outage\n==============\n\ntext\n", "Booking outage"},
+		{"  **Booking outage**  \n===\n", "Booking outage"},
+		{"Intro line.\n\n# Title\n\nOther\n=====\n", "Title"},
+		{"Other\n=====\n\n# Title\n", "Other"},
+		{"Section\n-------\n", ""},
+		{"- item\n====\n", ""},
+		{"| a | b |\n=====\n", ""},
+		{"text\n", ""},
+	} {
+		t.Run(tc.body, func(t *testing.T) {
+			if got := firstHeading([]byte(tc.body)); got != tc.want {
+				t.Errorf("firstHeading = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
