@@ -317,6 +317,12 @@ func tplSetext(lines []string, i int) (level int, ok bool) {
 	if t[0] == '=' {
 		return 1, true
 	}
+	// A timeline's last entry ("14:20 - Paged the DBA") over a rule is
+	// read as an entry, as the template reader always has: a section
+	// heading rarely starts with a digit.
+	if '0' <= text[0] && text[0] <= '9' {
+		return 0, false
+	}
 	return 2, true
 }
 

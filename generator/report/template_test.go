@@ -407,6 +407,7 @@ func TestTemplateHeadings(t *testing.T) {
 		{"lower case", func(s string) string { return "#### " + strings.ToLower(s) }},
 		{"upper case closing hashes", func(s string) string { return "# " + strings.ToUpper(s) + " #" }},
 		{"bold line", func(s string) string { return "**" + s + "**" }},
+		{"setext", func(s string) string { return s + "\n" + strings.Repeat("-", len(s)) }},
 	}
 	for _, st := range styles {
 		t.Run(st.name, func(t *testing.T) {
@@ -433,6 +434,13 @@ func TestTemplateHeadings(t *testing.T) {
 		})
 	}
 
+	t.Run("timeline entry over a rule is an entry", func(t *testing.T) {
+		doc := string(metadataDoc("2025-01-02 10:00 UTC", "\n## Timeline of Events\n\n10:00 - Start - A\n10:05 - Stop - B\n---\n"))
+		r := parseTemplate(t, "x.md", []byte(doc))
+		if len(r.Timeline) != 2 {
+			t.Errorf("timeline = %+v", r.Timeline)
+		}
+	})
 	t.Run("heading inside code is not a section", func(t *testing.T) {
 		doc := "# R\n\n```\n## Timeline of Events\n14:00 - x - y\n```\n"
 		r := parseTemplate(t, "x.md", []byte(doc))
