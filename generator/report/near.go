@@ -76,7 +76,7 @@ func nearPrivacyText(key, value string) string {
 	security, breach := false, false
 	for _, w := range ws {
 		security = security || w == "security" || w == "cybersecurity" || w == "sec" || w == "infosec"
-		breach = breach || breachWords[w] && w != "event" && w != "related" || w == "breach"
+		breach = breach || breachWords[w] && w != "event" && w != "related"
 	}
 	if strings.HasPrefix(k, "sec") && strings.Contains(k, "incident") || security && hasAny(ws, breachWords) || breach && k != "incident" {
 		if no {

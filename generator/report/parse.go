@@ -1152,11 +1152,9 @@ func firstHeading(body []byte) string {
 		if level, text, ok := tplATX(line); ok && level == 1 {
 			return strings.TrimSpace(strings.Trim(strings.TrimRight(strings.TrimSpace(text), "#"), "*_ "))
 		}
-		n, _, _ := bytes.Cut(rest, []byte("\n"))
-		if u := bytes.TrimSpace(n); len(u) > 0 && len(bytes.Trim(u, "=")) == 0 && len(n)-len(bytes.TrimLeft(n, " ")) <= 3 {
-			t := strings.TrimLeft(line, " ")
-			if _, item := tplItem(line); !item && len(line)-len(t) <= 3 && t != "" && !strings.ContainsAny(t[:1], ">|#<") {
-				return strings.TrimSpace(strings.Trim(strings.TrimSpace(t), "*_ "))
+		if n, _, _ := bytes.Cut(rest, []byte("\n")); len(rest) > 0 {
+			if level, ok := tplSetext(line, string(n)); ok && level == 1 {
+				return strings.TrimSpace(strings.Trim(strings.TrimSpace(line), "*_ "))
 			}
 		}
 		head = rest

@@ -115,7 +115,7 @@ func tplParse(body []byte, base int) *tplDoc {
 		}
 		if level, text, ok := tplATX(l); ok {
 			d.heads = append(d.heads, tplHead{at: i, next: i + 1, level: level, words: tplWords(text)})
-		} else if level, ok := tplSetext(d.lines, i); ok {
+		} else if level, ok := d.setext(i); ok {
 			d.heads = append(d.heads, tplHead{at: i, next: i + 2, level: level, words: tplWords(l)})
 		} else if tplBoldLine(l) {
 			d.heads = append(d.heads, tplHead{at: i, next: i + 1, level: tplPseudoLevel, words: tplWords(l)})
@@ -288,20 +288,24 @@ func tplAlnum(c byte) bool {
 // label: its words joined by single spaces.
 func tplKey(s string) string { return strings.Join(tplWords(s), " ") }
 
-// tplSetext says whether lines[i] is the text of a setext heading
-// ("Security Incident" over a line of = or -), and its level. Only a
-// line of plain text counts: a list item, quote or table row over a ---
-// is followed by a thematic break.
-func tplSetext(lines []string, i int) (level int, ok bool) {
-	if i+1 >= len(lines) {
+// setext is tplSetext for lines[i] over the line after it.
+func (d *tplDoc) setext(i int) (level int, ok bool) {
+	if i+1 >= len(d.lines) {
 		return 0, false
 	}
-	u := strings.TrimRight(lines[i+1], " \t")
+	return tplSetext(d.lines[i], d.lines[i+1])
+}
+
+// tplSetext says whether line l, over line under, is the text of a
+// setext heading ("Security Incident" over a line of = or -), and its
+// level. Only a line of plain text counts: a list item, quote or table
+// row over a --- is followed by a thematic break.
+func tplSetext(l, under string) (level int, ok bool) {
+	u := strings.TrimRight(under, " \t\r")
 	t := strings.TrimLeft(u, " ")
 	if len(u)-len(t) > 3 || t == "" || strings.Trim(t, "=") != "" && strings.Trim(t, "-") != "" {
 		return 0, false
 	}
-	l := lines[i]
 	text := strings.TrimLeft(l, " ")
 	// A table's last row over a --- ends the table: a template's
 	// sections are often ruled off that way.
