@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -59,14 +58,52 @@ type jsonAction struct {
 	Closed   any    `json:"closed"`
 }
 
+// encode writes a as json.MarshalIndent writes it (TestActionJSON).
+func (a jsonAction) encode(j *JSON) {
+	j.Open('{')
+	j.Key("report_id")
+	j.String(a.ReportID)
+	j.Key("title")
+	j.String(a.Title)
+	j.Key("owner")
+	j.String(a.Owner)
+	j.Key("due")
+	j.date(a.Due)
+	j.Key("status")
+	j.String(a.Status)
+	j.Key("priority")
+	j.String(a.Priority)
+	j.Key("link")
+	j.String(a.Link)
+	j.Key("overdue")
+	j.Bool(a.Overdue)
+	j.Key("url")
+	j.String(a.URL)
+	j.Key("closed")
+	j.date(a.Closed)
+	j.Close('}')
+}
+
+// date writes what date returned: a string, or null.
+func (j *JSON) date(d any) {
+	if s, ok := d.(string); ok {
+		j.String(s)
+	} else {
+		j.Null()
+	}
+}
+
 // ActionsJSON writes data/actions.json, with the names DESIGN.md fixes,
 // to w: the object encoding/json would write with a one-space indent,
 // an item at a time, as a large site has a hundred thousand.
 func ActionsJSON(w io.Writer, generated time.Time, as []Action) error {
-	gen, _ := json.Marshal(generated.Format(time.RFC3339)) // a string always encodes
+	gen := AppendJSONString(nil, generated.Format(time.RFC3339))
+	j := NewJSON("  ", 512)
 	err := Listing(w, gen, "actions", len(as), func(i int) ([]byte, error) {
-		a := as[i]
-		return json.MarshalIndent(jsonAction{a.ReportID, a.Title, a.Owner, date(a.Due), a.Status, a.Priority, a.Link, a.Overdue, a.URL, date(a.Closed)}, "  ", " ")
+		a := &as[i]
+		j.B = j.B[:0]
+		jsonAction{a.ReportID, a.Title, a.Owner, date(a.Due), a.Status, a.Priority, a.Link, a.Overdue, a.URL, date(a.Closed)}.encode(j)
+		return j.B, nil
 	})
 	if err != nil {
 		return fmt.Errorf("actions.json: %w", err)

@@ -91,7 +91,7 @@ func TestActionsCSV(t *testing.T) {
 // TestActionsJSONStreamed checks that writing the items one at a time
 // gives the bytes encoding/json gives for the whole object at once.
 func TestActionsJSONStreamed(t *testing.T) {
-	hostile := Action{ReportID: "INC-<1>", Title: "</script><b>\"x\" & \u2028", Owner: "\x00", Link: "javascript:alert(1)"}
+	hostile := Action{ReportID: "INC-<1>", Title: "</script><b>\"x\" & \u2028\u2029\t\x7f", Owner: "\x00\xff\xe2\x80", Link: "javascript:alert(1)"}
 	for _, as := range [][]Action{nil, actions()[:1], actions(), append(actions(), hostile)} {
 		whole := struct {
 			Generated string       `json:"generated"`

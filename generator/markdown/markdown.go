@@ -61,29 +61,49 @@ type Options struct {
 var linksKey = parser.NewContextKey()
 var dropTitleKey = parser.NewContextKey()
 
-var (
-	once      sync.Once
-	safe, raw goldmark.Markdown
-)
+// engines are the goldmark instances Render uses, indexed by whether
+// they keep raw HTML and whether they find bare links (linkify).
+var engines = sync.OnceValue(func() (e [2][2]goldmark.Markdown) {
+	for _, unsafe := range []bool{false, true} {
+		for _, linkify := range []bool{false, true} {
+			e[b2i(unsafe)][b2i(linkify)] = build(unsafe, linkify)
+		}
+	}
+	return e
+})
 
-func engines() (goldmark.Markdown, goldmark.Markdown) {
-	once.Do(func() {
-		safe = build(false)
-		raw = build(true)
-	})
-	return safe, raw
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
-func build(unsafe bool) goldmark.Markdown {
+// mayLink says whether GFM's linkify could find a bare link in src: each
+// it finds starts with "http:", "https:", "ftp:" or "www.", or holds an
+// "@". Linkify looks for one after every space, so a report without any
+// is parsed without it, in four fifths of the time, into the same HTML
+// (FuzzLinkify).
+func mayLink(src []byte) bool {
+	return bytes.Contains(src, []byte("http")) || bytes.Contains(src, []byte("ftp:")) ||
+		bytes.Contains(src, []byte("www.")) || bytes.IndexByte(src, '@') >= 0
+}
+
+func build(unsafe, linkify bool) goldmark.Markdown {
 	rendererOpts := []renderer.Option{html.WithXHTML(), renderer.WithNodeRenderers(util.Prioritized(&accessible{}, 100))}
 	if unsafe {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	} else {
 		rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(&escaper{}, 100)))
 	}
+	// GFM is bare links (linkify), tables, strikethrough and task lists.
+	gfm := []goldmark.Extender{extension.GFM}
+	if !linkify {
+		gfm = []goldmark.Extender{extension.Table, extension.Strikethrough, extension.TaskList}
+	}
 	return goldmark.New(
+		goldmark.WithExtensions(gfm...),
 		goldmark.WithExtensions(
-			extension.GFM, // tables, task lists, strikethrough, autolinks
 			extension.Footnote,
 			highlighting.NewHighlighting(
 				highlighting.WithFormatOptions(chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{})),
@@ -102,11 +122,11 @@ func build(unsafe bool) goldmark.Markdown {
 // Render turns Markdown into HTML and its table of contents (levels 2
 // and 3).
 func Render(src []byte, opt Options) (Doc, error) {
-	s, u := engines()
-	md := s
-	if opt.RawHTML {
-		md = u
-	}
+	return render(engines()[b2i(opt.RawHTML)][b2i(mayLink(src))], src, opt)
+}
+
+// render is Render with the goldmark instance md.
+func render(md goldmark.Markdown, src []byte, opt Options) (Doc, error) {
 	ctx := parser.NewContext(parser.WithIDs(newIDs(opt.Reserved)))
 	if opt.Links != nil {
 		ctx.Set(linksKey, opt.Links)

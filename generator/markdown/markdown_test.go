@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -81,6 +82,29 @@ func FuzzRender(f *testing.F) {
 		}
 		if err := htmlcheck.Check(strings.NewReader(doc.HTML)); err != nil {
 			t.Fatalf("%v in output of %q:\n%s", err, src, doc.HTML)
+		}
+	})
+}
+
+// FuzzLinkify: Markdown in which linkify can find no link renders the
+// same with it as without it (Render leaves it out for such text).
+func FuzzLinkify(f *testing.F) {
+	for _, s := range []string{"# T\n\nA *b* _c_ ~d~ (e) f\n", "x www.a.b y", "a@b.c", "see http://x.y", "| a |\n|---|\n| b ~~c~~ |\n\n- [ ] t\n",
+		"(*_~ [a](b) ~_*)\\\n  x  \n\n> q\n\n1. o\n", "<b>x</b> &amp; `c` ![i](j) [^1]\n\n[^1]: n\n"} {
+		f.Add(s)
+	}
+	links := func(dest string) string { return "resolved:" + dest }
+	f.Fuzz(func(t *testing.T, src string) {
+		if mayLink([]byte(src)) {
+			return
+		}
+		for _, raw := range []bool{false, true} {
+			opt := Options{RawHTML: raw, Links: links, DropTitle: true, Reserved: []string{"main"}}
+			without, err1 := render(engines()[b2i(raw)][0], []byte(src), opt)
+			with, err2 := render(engines()[b2i(raw)][1], []byte(src), opt)
+			if (err1 == nil) != (err2 == nil) || !reflect.DeepEqual(without, with) {
+				t.Fatalf("%q: without linkify\n%+v (%v)\nwith it\n%+v (%v)", src, without, err1, with, err2)
+			}
 		}
 	})
 }

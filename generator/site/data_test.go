@@ -54,10 +54,17 @@ func TestReportsJSONPiecewise(t *testing.T) {
 	rs := fixtureReports()
 	rs[0].Git = &report.Git{Created: date(2026, 3, 2), Updated: date(2026, 3, 3), Revisions: 2, Authors: []string{"A <b>"},
 		History: []report.Revision{{Commit: "0123456789abcdef", Date: date(2026, 3, 3), Author: "A", Subject: "</script> & more"}}}
-	rs[1].Diagnostics = []report.Diagnostic{{Path: rs[1].Path, Line: 2, Severity: "warning", Rule: "r", Message: "m \u2028"}}
+	rs[1].Diagnostics = []report.Diagnostic{{Path: rs[1].Path, Line: 2, Severity: "warning", Rule: "r", Message: "m \u2028"},
+		{Path: rs[1].Path, Line: 7, Col: 3, Severity: "error", Rule: "x", Message: "bad \xff byte"}}
+	rs[2].Git = &report.Git{Shallow: true, Uncommitted: true}
+	rs[2].Title += " \x00<\xe2\x80"
 	report.Sort(rs)
 	for _, n := range []int{0, 1, len(rs)} {
 		entries := newEntries(rs[:n], cfg, fixtureNow, false)
+		for i, e := range entries {
+			// report delays of every sign and size
+			e.HasDelay, e.DelayHours = true, []float64{-3.25, 0, 1e-9, 47.96, 1e22}[i%5]
+		}
 		var out bytes.Buffer
 		if err := ReportsJSON(&out, entries, Input{Now: fixtureNow}); err != nil {
 			t.Fatal(err)

@@ -351,6 +351,7 @@ func prepare(in Input, only map[string]bool) (*Templates, []*Entry, *Info, error
 	var tpl *Templates
 	funcs := Funcs(in.Config.Currency)
 	funcs["incidentRow"] = func(root string, e *Entry) (template.HTML, error) { return incidentRow(tpl, root, e) }
+	funcs["incidentRows"] = func(root string, es []*Entry) (template.HTML, error) { return incidentRows(tpl, root, es) }
 	tpl, err := loadTemplates(in.Theme, funcs, !in.templatesOnly)
 	if err != nil {
 		return nil, nil, nil, err
@@ -415,6 +416,28 @@ func incidentRow(tpl *Templates, root string, e *Entry) (template.HTML, error) {
 	}
 	e.row.once.Do(func() { e.row.html, e.row.err = render() })
 	return e.row.html, e.row.err
+}
+
+// incidentRows is incidentRow for a run of entries from entryChunks, each
+// row followed by a line break: one template call per run instead of
+// several per row, which on the lists of a large site (every report on
+// the incidents and search pages, its year's, and several times over on
+// the service and tag pages) were most of their cost.
+func incidentRows(tpl *Templates, root string, es []*Entry) (template.HTML, error) {
+	var b strings.Builder
+	for _, e := range es {
+		row, err := incidentRow(tpl, root, e)
+		if err != nil {
+			return "", err
+		}
+		if b.Len() == 0 {
+			b.Grow(len(es) * (len(row) + 3))
+		}
+		b.WriteString(string(row))
+		b.WriteString("\n  ")
+	}
+	// Each row is escaped (incidentRow).
+	return template.HTML(b.String()), nil
 }
 
 // exports writes the feed and the sitemap.
@@ -484,6 +507,15 @@ func summary(e *Entry) string {
 
 // jsonTime is an RFC 3339 time or null.
 type jsonTime time.Time
+
+// encode writes t as MarshalJSON does.
+func (t jsonTime) encode(j *export.JSON) {
+	if time.Time(t).IsZero() {
+		j.Null()
+	} else {
+		j.String(time.Time(t).Format(time.RFC3339))
+	}
+}
 
 func (t jsonTime) MarshalJSON() ([]byte, error) {
 	if time.Time(t).IsZero() {
@@ -578,13 +610,136 @@ func reportsJSON(w io.Writer, entries []*Entry, now time.Time, part func(*Entry)
 // reportEntry is e's entry in data/reports.json, indented as it sits
 // there.
 func reportEntry(e *Entry) ([]byte, error) {
-	b, err := json.MarshalIndent(newJSONReport(e), "  ", " ")
-	if err != nil {
+	j := export.NewJSON("  ", 2048)
+	r := newJSONReport(e)
+	r.encode(j)
+	if err := j.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.Path, err)
 	}
-	// Kept until data/reports.json is written, and MarshalIndent's
-	// slice has room for twice its length.
-	return bytes.Clone(b), nil
+	// Kept until data/reports.json is written: no spare room.
+	return bytes.Clone(j.B), nil
+}
+
+// encode writes r as json.MarshalIndent writes it (TestReportEntry).
+func (r *jsonReport) encode(j *export.JSON) {
+	j.Open('{')
+	j.Key("id")
+	j.String(r.ID)
+	j.Key("title")
+	j.String(r.Title)
+	j.Key("path")
+	j.String(r.Path)
+	j.Key("url")
+	j.String(r.URL)
+	j.Key("severity")
+	j.String(r.Severity)
+	j.Key("status")
+	j.String(r.Status)
+	j.Key("visibility")
+	j.String(r.Visibility)
+	j.Key("started")
+	r.Started.encode(j)
+	j.Key("detected")
+	r.Detected.encode(j)
+	j.Key("resolved")
+	r.Resolved.encode(j)
+	for _, m := range []struct {
+		key string
+		n   *int64
+	}{{"time_to_detect_minutes", r.TTD}, {"time_to_resolve_minutes", r.TTR}} {
+		j.Key(m.key)
+		if m.n == nil {
+			j.Null()
+		} else {
+			j.Int(*m.n)
+		}
+	}
+	j.Key("services")
+	j.Strings(r.Services)
+	j.Key("tags")
+	j.Strings(r.Tags)
+	j.Key("action_items")
+	j.Open('{')
+	for _, c := range []struct {
+		key string
+		n   int
+	}{{"total", r.Actions.Total}, {"open", r.Actions.Open}, {"done", r.Actions.Done}, {"overdue", r.Actions.Overdue}} {
+		j.Key(c.key)
+		j.Int(int64(c.n))
+	}
+	j.Close('}')
+	j.Key("timeline_events")
+	j.Int(int64(r.Timeline))
+	j.Key("git")
+	if g := r.Git; g == nil {
+		j.Null()
+	} else {
+		j.Open('{')
+		j.Key("created")
+		g.Created.encode(j)
+		j.Key("updated")
+		g.Updated.encode(j)
+		j.Key("revisions")
+		j.Int(int64(g.Revisions))
+		j.Key("authors")
+		j.Strings(g.Authors)
+		j.Key("uncommitted")
+		j.Bool(g.Uncommitted)
+		if g.Shallow {
+			j.Key("shallow")
+			j.Bool(true)
+		}
+		j.Key("history")
+		j.Open('[')
+		for _, h := range g.History {
+			j.Elem()
+			j.Open('{')
+			j.Key("commit")
+			j.String(h.Commit)
+			j.Key("date")
+			h.Date.encode(j)
+			j.Key("author")
+			j.String(h.Author)
+			j.Key("subject")
+			j.String(h.Subject)
+			j.Close('}')
+		}
+		j.Close(']')
+		j.Close('}')
+	}
+	j.Key("report_delay_hours")
+	if r.Delay == nil {
+		j.Null()
+	} else {
+		j.Float(*r.Delay)
+	}
+	j.Key("report_on_time")
+	if r.OnTime == nil {
+		j.Null()
+	} else {
+		j.Bool(*r.OnTime)
+	}
+	j.Key("diagnostics")
+	j.Open('[')
+	for _, d := range r.Diagnostics {
+		j.Elem()
+		j.Open('{')
+		j.Key("line")
+		j.Int(int64(d.Line))
+		if d.Col != 0 {
+			j.Key("col")
+			j.Int(int64(d.Col))
+		}
+		j.Key("severity")
+		j.String(d.Severity)
+		j.Key("rule")
+		j.String(d.Rule)
+		j.Key("message")
+		j.String(d.Message)
+		j.Close('}')
+	}
+	j.Close(']')
+	j.Close('}')
 }
 
 func newJSONReport(e *Entry) jsonReport {

@@ -37,6 +37,19 @@ func rowChunks(rows []*Item) [][]*Item {
 	return out
 }
 
+// entryChunks splits an incidents table's entries into runs of rowChunk
+// for incidentRows, a tbody each. No entries are no runs: the table
+// says so itself.
+func entryChunks(es []*Entry) [][]*Entry {
+	out := make([][]*Entry, 0, (len(es)+rowChunk-1)/rowChunk)
+	for len(es) > 0 {
+		n := min(len(es), rowChunk)
+		out = append(out, es[:n:n])
+		es = es[n:]
+	}
+	return out
+}
+
 // actionRows writes the rows of the dashboards' action table for a page
 // whose way back to the site root is root.
 func actionRows(root string, rows []*Item) template.HTML {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -107,12 +108,11 @@ func searchEntry(e *Entry) (*searchPart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data/search.json: %w", err)
 	}
-	best := map[string]int8{} // word → best field + 1
-	bodyWords(e.Body, func(w string) {
-		if best[w] == 0 {
-			best[w] = fieldBody + 1
-		}
-	})
+	best := bestWords.Get().(map[string]int8) // word → best field + 1
+	defer func() { clear(best); bestWords.Put(best) }()
+	// The body goes first, so a word of it is either new or already
+	// in it: one map operation each.
+	bodyWords(e.Body, func(w string) { best[w] = fieldBody + 1 })
 	inHead := func(text string, field int8) {
 		searchTokens(text, func(w string) {
 			if best[w] < field+1 {
@@ -140,6 +140,11 @@ func searchEntry(e *Entry) (*searchPart, error) {
 	}
 	return &searchPart{Doc: doc, Words: words}, nil
 }
+
+// bestWords are searchEntry's word maps for reuse: a report has hundreds
+// of distinct words, and a map grown to hold them anew for each report
+// was a fifth of the index's cost.
+var bestWords = sync.Pool{New: func() any { return make(map[string]int8, 512) }}
 
 // searchJSON writes SearchJSON to w; part, when not nil, gives each
 // entry's part of the index, else searchEntry works it out.
@@ -372,17 +377,29 @@ const searchStopWords = `the and for are but not you all any can had her was one
 		more most much each both few own same here why because does doing done our ours your yours via per
 		off upon within without between during against through until yes`
 
-// searchStop holds searchStopWords keyed by stopKey: every word of every
-// report is looked up, and hashing one integer is cheaper than hashing a
-// string.
-var searchStop = func() map[uint64]bool {
-	m := map[uint64]bool{}
+// searchStop holds searchStopWords keyed by stopKey, in a table of
+// stopSlots open-addressed by stopSlot: every word of every report is
+// looked up, and a multiplication and a compare or two are cheaper than
+// a map's hashing.
+var searchStop = func() *[stopSlots]uint64 {
+	var t [stopSlots]uint64
 	for _, w := range strings.Fields(searchStopWords) {
 		k, _ := stopKey(w) // each fits: TestStopWords
-		m[k] = true
+		i := stopSlot(k)
+		for t[i] != 0 && t[i] != k {
+			i = (i + 1) % stopSlots
+		}
+		t[i] = k
 	}
-	return m
+	return &t
 }()
+
+// stopSlots is searchStop's size, a power of two at least four times
+// the number of stop words, so that probes stay short.
+const stopSlots = 1024
+
+// stopSlot is where key k's probe in searchStop starts.
+func stopSlot(k uint64) int { return int((k * 0x9E3779B97F4A7C15) >> (64 - 10)) }
 
 // stopKey packs a word of up to eight bytes into an integer, one for each
 // such word. A zero byte would read as the end of a shorter word, so a
@@ -404,7 +421,15 @@ func stopKey(w string) (uint64, bool) {
 // isStop says whether w is one of searchStop.
 func isStop(w string) bool {
 	k, ok := stopKey(w)
-	return ok && searchStop[k]
+	if !ok || k == 0 {
+		return false
+	}
+	for i := stopSlot(k); searchStop[i] != 0; i = (i + 1) % stopSlots {
+		if searchStop[i] == k {
+			return true
+		}
+	}
+	return false
 }
 
 // searchWords are the distinct lower-cased words of body of three or more

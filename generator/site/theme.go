@@ -295,6 +295,12 @@ func Funcs(currency string) template.FuncMap {
 		"incidentRow": func(root string, e *Entry) (template.HTML, error) {
 			return "", errors.New("incidentRow: only available while rendering a site")
 		},
+		// incidentRows is incidentRow for a run of entries from
+		// entryChunks, each row followed by a line break.
+		"incidentRows": func(root string, es []*Entry) (template.HTML, error) {
+			return "", errors.New("incidentRows: only available while rendering a site")
+		},
+		"entryChunks": entryChunks,
 		// safeHTML marks the narrative as HTML: the markdown package has
 		// already escaped raw HTML and sanitised every link in it.
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) },
