@@ -147,8 +147,8 @@ func misspelt(k string) string {
 		most int // edits; "security" is two from "severity"
 	}{{"visibility", 2}, {"security", 1}} {
 		target := t.name
-		if len(k) < len(target)-t.most || len(k) > len(target)+t.most {
-			continue // at least that many edits apart: nearly every key
+		if len(k) < len(target)-t.most || len(k) > len(target)+t.most || lettersApart(k, target) > t.most {
+			continue // more edits apart: nearly every key
 		}
 		d := distance(k, target)
 		// Real words two edits from visibility (viability) lack the s
@@ -314,6 +314,34 @@ var lookalike = map[rune]rune{
 	'í': 'i', 'ì': 'i', 'ï': 'i', 'î': 'i', 'é': 'e', 'è': 'e', 'ë': 'e', 'ê': 'e', 'ý': 'y', 'ÿ': 'y',
 	'ú': 'u', 'ù': 'u', 'ü': 'u', 'û': 'u', 'ó': 'o', 'ò': 'o', 'ö': 'o', 'ô': 'o', 'á': 'a', 'à': 'a',
 	'ä': 'a', 'â': 'a', 'ç': 'c', 'ñ': 'n', 'š': 's', 'ś': 's', 'ŕ': 'r', 'ř': 'r', 'ţ': 't', 'ť': 't',
+}
+
+// lettersApart is a lower bound of distance(a, b) that costs a tenth of
+// it: each edit changes the count of at most two letters by one, so
+// half the sum of the counts' differences is no more than the edits.
+// Bytes that are not ASCII letters count as one letter.
+func lettersApart(a, b string) int {
+	var n [27]int8
+	slot := func(c byte) int {
+		if c|0x20 >= 'a' && c|0x20 <= 'z' {
+			return int(c | 0x20 - 'a')
+		}
+		return 26
+	}
+	if len(a) > 64 || len(b) > 64 {
+		return 0 // int8 counts; distance says 64 for these anyway
+	}
+	for i := 0; i < len(a); i++ {
+		n[slot(a[i])]++
+	}
+	for i := 0; i < len(b); i++ {
+		n[slot(b[i])]--
+	}
+	sum := 0
+	for _, d := range n {
+		sum += int(max(d, -d))
+	}
+	return (sum + 1) / 2
 }
 
 // distance is the edit distance of a and b (optimal string alignment:

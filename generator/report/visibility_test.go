@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -406,4 +407,34 @@ func diagList(r *Report) string {
 		fmt.Fprintf(&b, "  %d %s %s: %s\n", d.Line, d.Severity, d.Rule, d.Message)
 	}
 	return b.String()
+}
+
+// TestLettersApart: the letter-count bound never exceeds the edit
+// distance, so misspelt skips no key that is near enough.
+func TestLettersApart(t *testing.T) {
+	words := []string{"", "visibility", "visiblity", "vsibility", "security", "secuirty", "severity", "priority", "status", "Visibility", "VISIBILITY",
+		"viability", "sécurité", "incident", "incidnet", "is_incident", "x1-y2", strings.Repeat("a", 64), strings.Repeat("a", 65)}
+	for _, a := range words {
+		for _, b := range words {
+			if l, d := lettersApart(a, b), distance(a, b); l > d {
+				t.Errorf("lettersApart(%q, %q) = %d, over the distance %d", a, b, l, d)
+			}
+		}
+	}
+	// and on many random short strings of a small alphabet, where
+	// edits of every kind meet
+	r := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		b := make([]byte, r.IntN(9))
+		for i := range b {
+			b[i] = "abcAB_é"[r.IntN(7)]
+		}
+		return string(b)
+	}
+	for range 100000 {
+		a, b := word(), word()
+		if l, d := lettersApart(a, b), distance(a, b); l > d {
+			t.Fatalf("lettersApart(%q, %q) = %d, over the distance %d", a, b, l, d)
+		}
+	}
 }

@@ -108,17 +108,11 @@ func searchEntry(e *Entry) (*searchPart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data/search.json: %w", err)
 	}
-	best := bestWords.Get().(map[string]int8) // word → best field + 1
-	defer func() { clear(best); bestWords.Put(best) }()
-	// The body goes first, so a word of it is either new or already
-	// in it: one map operation each.
-	bodyWords(e.Body, func(w string) { best[w] = fieldBody + 1 })
+	ws := wordSets.Get().(*wordSet)
+	defer ws.free()
+	bodyWords(e.Body, func(w string) { ws.add(w, fieldBody) })
 	inHead := func(text string, field int8) {
-		searchTokens(text, func(w string) {
-			if best[w] < field+1 {
-				best[w] = field + 1
-			}
-		})
+		searchTokens(text, func(w string) { ws.add(w, field) })
 	}
 	inHead(d.Summary, fieldSummary)
 	for _, m := range [][]string{d.Services, d.Tags, d.Owners} {
@@ -129,22 +123,49 @@ func searchEntry(e *Entry) (*searchPart, error) {
 	inHead(d.Title, fieldTitle)
 	n := 0
 	var tmp [binary.MaxVarintLen64]byte
-	for w := range best {
+	for _, w := range ws.words {
 		n += 1 + binary.PutUvarint(tmp[:], uint64(len(w))) + len(w)
 	}
 	words := make([]byte, 0, n)
-	for w, f := range best {
-		words = append(words, byte(f-1))
+	for i, w := range ws.words {
+		words = append(words, byte(ws.best[i]))
 		words = binary.AppendUvarint(words, uint64(len(w)))
 		words = append(words, w...)
 	}
 	return &searchPart{Doc: doc, Words: words}, nil
 }
 
-// bestWords are searchEntry's word maps for reuse: a report has hundreds
-// of distinct words, and a map grown to hold them anew for each report
-// was a fifth of the index's cost.
-var bestWords = sync.Pool{New: func() any { return make(map[string]int8, 512) }}
+// wordSet is the distinct words of a report in first-seen order, each
+// with the best field it is in.
+type wordSet struct {
+	at    map[string]int32 // index in words
+	words []string
+	best  []int8
+}
+
+// wordSets are wordSets for reuse: a report has hundreds of distinct
+// words, and a map grown to hold them anew for each report was a fifth
+// of the index's cost.
+var wordSets = sync.Pool{New: func() any { return &wordSet{at: make(map[string]int32, 512)} }}
+
+// add notes w in field: a word seen before costs one map lookup.
+func (s *wordSet) add(w string, field int8) {
+	if i, ok := s.at[w]; ok {
+		s.best[i] = max(s.best[i], field)
+		return
+	}
+	s.at[w] = int32(len(s.words))
+	s.words = append(s.words, w)
+	s.best = append(s.best, field)
+}
+
+// free empties s and gives it back to wordSets.
+func (s *wordSet) free() {
+	clear(s.at)
+	clear(s.words) // the words hold their report's text
+	s.words, s.best = s.words[:0], s.best[:0]
+	wordSets.Put(s)
+}
 
 // searchJSON writes SearchJSON to w; part, when not nil, gives each
 // entry's part of the index, else searchEntry works it out.
@@ -452,12 +473,37 @@ func searchWords(body []byte) []string {
 // bodyWords calls add with each word of body the index keeps, repeats
 // included.
 func bodyWords(body []byte, add func(string)) {
-	searchTokens(string(shown(body)), func(w string) {
+	tokens(lower(shown(body)), func(w string) {
 		if len(w) < 3 || (len(w) < 12 && utf8.RuneCountInString(w) < 3) || isStop(w) || !hasLetter(w) {
 			return
 		}
 		add(w)
 	})
+}
+
+// lower is strings.ToLower(string(b)), made in one copy when b is ASCII,
+// as report text nearly always is: ToLower's copy goes a byte at a time,
+// and the conversion to a string before it was a second one.
+func lower(b []byte) string {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(string(b))
+		}
+	}
+	var s strings.Builder
+	s.Grow(len(b))
+	var run [512]byte
+	for len(b) > 0 {
+		n := copy(run[:], b)
+		for i, c := range run[:n] {
+			if 'A' <= c && c <= 'Z' {
+				run[i] = c + 'a' - 'A'
+			}
+		}
+		s.Write(run[:n])
+		b = b[n:]
+	}
+	return s.String()
 }
 
 // searchTokens calls add with every lower-cased word of text, repeats
@@ -467,47 +513,14 @@ func bodyWords(body []byte, add func(string)) {
 // search.js takes a word to start after any character that is neither a
 // letter nor a digit, which is where these words and parts start.
 func searchTokens(text string, add func(string)) {
+	tokens(strings.ToLower(text), add)
+}
+
+// tokens is searchTokens for text already lower-cased.
+func tokens(text string, add func(string)) {
 	// This runs over every report's whole text at every build: bytes,
 	// not runes, wherever the text is ASCII.
-	text = strings.ToLower(text)
 	start := -1
-	flush := func(end int) {
-		if start < 0 {
-			return
-		}
-		s, e := start, end
-		start = -1
-		for s < e && joiner(text[s]) {
-			s++
-		}
-		for e > s && joiner(text[e-1]) {
-			e--
-		}
-		if s == e {
-			return
-		}
-		w := text[s:e]
-		add(w)
-		parts := false
-		for k := 0; k < len(w); k++ {
-			if joiner(w[k]) {
-				parts = true
-				break
-			}
-		}
-		if !parts {
-			return
-		}
-		from := 0
-		for k := 0; k <= len(w); k++ {
-			if k == len(w) || joiner(w[k]) {
-				if k > from {
-					add(w[from:k])
-				}
-				from = k + 1
-			}
-		}
-	}
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
@@ -519,7 +532,10 @@ func searchTokens(text string, add func(string)) {
 			case joiner(c):
 				// a joiner only inside a word
 			default:
-				flush(i)
+				if start >= 0 {
+					word(text[start:i], add)
+					start = -1
+				}
 			}
 			i++
 			continue
@@ -529,12 +545,49 @@ func searchTokens(text string, add func(string)) {
 			if start < 0 {
 				start = i
 			}
-		} else {
-			flush(i)
+		} else if start >= 0 {
+			word(text[start:i], add)
+			start = -1
 		}
 		i += size
 	}
-	flush(len(text))
+	if start >= 0 {
+		word(text[start:], add)
+	}
+}
+
+// word calls add with w, a run of letters, digits and joiners that
+// starts with a letter or digit, without the joiners it ends with, and
+// with its parts when joiners are left inside it.
+func word(w string, add func(string)) {
+	e := len(w)
+	for e > 0 && joiner(w[e-1]) {
+		e--
+	}
+	if e == 0 {
+		return
+	}
+	w = w[:e]
+	add(w)
+	parts := false
+	for k := 0; k < len(w); k++ {
+		if joiner(w[k]) {
+			parts = true
+			break
+		}
+	}
+	if !parts {
+		return
+	}
+	from := 0
+	for k := 0; k <= len(w); k++ {
+		if k == len(w) || joiner(w[k]) {
+			if k > from {
+				add(w[from:k])
+			}
+			from = k + 1
+		}
+	}
 }
 
 func joiner(c byte) bool { return c == '_' || c == '-' || c == '.' }

@@ -373,7 +373,7 @@ func TestShown(t *testing.T) {
 			if len(got) != len(tc.body) || strings.Count(got, "\n") != strings.Count(tc.body, "\n") {
 				t.Errorf("shown(%q) = %q: lengths or lines differ", tc.body, got)
 			}
-			words := tokens(searchTokens, got)
+			words := collect(searchTokens, got)
 			for _, w := range tc.want {
 				if !slices.Contains(words, w) {
 					t.Errorf("shown(%q) = %q lost %q", tc.body, got, w)

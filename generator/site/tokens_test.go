@@ -43,7 +43,7 @@ func referenceTokens(text string, add func(string)) {
 	flush(len(text))
 }
 
-func tokens(f func(string, func(string)), text string) []string {
+func collect(f func(string, func(string)), text string) []string {
 	var out []string
 	f(text, func(w string) { out = append(out, w) })
 	return out
@@ -54,8 +54,11 @@ func FuzzSearchTokens(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := tokens(searchTokens, s), tokens(referenceTokens, s); !slices.Equal(got, want) {
+		if got, want := collect(searchTokens, s), collect(referenceTokens, s); !slices.Equal(got, want) {
 			t.Errorf("searchTokens(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := lower([]byte(s)), strings.ToLower(s); got != want {
+			t.Errorf("lower(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
