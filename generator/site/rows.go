@@ -37,17 +37,39 @@ func rowChunks(rows []*Item) [][]*Item {
 	return out
 }
 
-// entryChunks splits an incidents table's entries into runs of rowChunk
-// for incidentRows, a tbody each. No entries are no runs: the table
-// says so itself.
-func entryChunks(es []*Entry) [][]*Entry {
-	out := make([][]*Entry, 0, (len(es)+rowChunk-1)/rowChunk)
+// entryChunks splits a list of entries into runs of size, each for
+// incidentRows or reportLinks to write, in a tbody or list of its own. No
+// entries are no runs: the list says so itself.
+func entryChunks(size int, es []*Entry) [][]*Entry {
+	size = max(size, 1)
+	out := make([][]*Entry, 0, (len(es)+size-1)/size)
 	for len(es) > 0 {
-		n := min(len(es), rowChunk)
+		n := min(len(es), size)
 		out = append(out, es[:n:n])
 		es = es[n:]
 	}
 	return out
+}
+
+// reportLinks writes, for a page whose way back to the site root is root,
+// a list item for each entry, its ID linking to its page and its title
+// after, each followed by a line break: the search page's list of every
+// report, escaped as html/template escapes
+// <li><a href="{{$root}}{{.URL}}">{{.ID}}</a> {{.Title}}</li>
+// (TestReportLinks).
+func reportLinks(root string, es []*Entry) template.HTML {
+	b := newPage(nil, len(es)*120)
+	for _, e := range es {
+		b.w(`<li><a href="`)
+		b.url(root)
+		b.url(e.URL)
+		b.w(`">`)
+		b.esc(e.ID)
+		b.w(`</a> `)
+		b.esc(e.Title)
+		b.w("</li>\n  ")
+	}
+	return template.HTML(b.text())
 }
 
 // actionRows writes the rows of the dashboards' action table for a page

@@ -111,3 +111,40 @@ func TestEscMatchesTemplates(t *testing.T) {
 		}
 	}
 }
+
+// TestReportLinks: reportLinks writes the search page's items as the
+// template it stands for would, whatever the IDs, titles and roots, and
+// entryChunks cuts a list into runs that write it whole.
+func TestReportLinks(t *testing.T) {
+	tpl := template.Must(template.New("").Parse(`{{range .Es}}<li><a href="{{$.Root}}{{.URL}}">{{.ID}}</a> {{.Title}}</li>
+  {{end}}`))
+	var es []*Entry
+	for _, s := range []string{"INC-1", `INC-"><script>`, "a&b <i>c</i>", "javascript:alert(1)", "ü%zz%41 x/y?z#w", "\x00\xff", "+1 'q'"} {
+		r := &report.Report{ID: s, Title: "Title " + s}
+		es = append(es, &Entry{Report: r, URL: "incidents/" + s + "/"}, &Entry{Report: r, URL: s})
+	}
+	for _, root := range []string{"", "../", "../../", "javascript:"} {
+		var want strings.Builder
+		if err := tpl.Execute(&want, map[string]any{"Es": es, "Root": root}); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.String(), string(reportLinks(root, es))); diff != "" {
+			t.Errorf("root %q: (-template +reportLinks)\n%s", root, diff)
+		}
+		for _, size := range []int{0, 1, 3, len(es), 256} {
+			var got strings.Builder
+			for _, run := range entryChunks(size, es) {
+				if len(run) > max(size, 1) {
+					t.Fatalf("size %d: a run of %d", size, len(run))
+				}
+				got.WriteString(string(reportLinks(root, run)))
+			}
+			if got.String() != want.String() {
+				t.Errorf("root %q, runs of %d: the runs differ from the whole", root, size)
+			}
+		}
+	}
+	if len(entryChunks(64, nil)) != 0 {
+		t.Error("no entries make a run")
+	}
+}

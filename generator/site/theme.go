@@ -301,6 +301,9 @@ func Funcs(currency string) template.FuncMap {
 			return "", errors.New("incidentRows: only available while rendering a site")
 		},
 		"entryChunks": entryChunks,
+		// reportLinks writes the search page's list items: a report's
+		// ID linking to its page, then its title.
+		"reportLinks": reportLinks,
 		// safeHTML marks the narrative as HTML: the markdown package has
 		// already escaped raw HTML and sanitised every link in it.
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) },
