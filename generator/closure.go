@@ -22,10 +22,11 @@ import (
 // blob once, and only their action items are decoded.
 //
 // The action items of a blob never change, so they are kept in a cache
-// file under cacheDir (when not ""): a build reads only versions it has
-// not seen before. The file is written in the background; saved waits
-// until it is.
-func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report, opt report.Options, workers int) (saved func(), err error) {
+// file under cacheDir (when not ""): loaded gives what it holds (a build
+// reads it while it parses the reports), and a build reads only
+// versions it has not seen before. The file is written in the
+// background; saved waits until it is.
+func closeDates(ctx context.Context, root, cacheDir string, loaded func() map[string][]report.ActionState, rs []*report.Report, opt report.Options, workers int) (saved func(), err error) {
 	var save sync.WaitGroup
 	saved = save.Wait
 	type job struct {
@@ -38,7 +39,7 @@ func closeDates(ctx context.Context, root, cacheDir string, rs []*report.Report,
 	var jobs []*job
 	var ids []string
 	seen := map[string]bool{}
-	states := loadStates(cacheDir)
+	states := loaded()
 	known := len(states)
 	for _, r := range rs {
 		g := r.Git

@@ -277,6 +277,12 @@ func load(ctx context.Context, cfg Config, parsed func([]*report.Report)) (set *
 	priorCh := make(chan map[string]cached, 1)
 	go func() { priorCh <- loadParsed(cacheDir, key) }()
 	prior := sync.OnceValue(func() map[string]cached { return <-priorCh })
+	// So are the action items of the report versions read before, for
+	// the closing dates.
+	statesCh := make(chan map[string][]report.ActionState, 1)
+	if !cfg.NoHistory {
+		go func() { statesCh <- loadStates(cacheDir) }()
+	}
 	// A file whose size and modification time are what they were, and
 	// which was last modified well before the build that read it, is
 	// not read again (git decides what to look at the same way).
@@ -366,7 +372,7 @@ func load(ctx context.Context, cfg Config, parsed func([]*report.Report)) (set *
 		if !hist.NotRepo && hist.Head != "" {
 			start := time.Now()
 			defer func() { set.Phases = append(set.Phases, Phase{"closing dates", time.Since(start)}) }()
-			statesSaved, err := closeDates(ctx, root, cacheDir, set.Reports, opt, cfg.workers())
+			statesSaved, err := closeDates(ctx, root, cacheDir, func() map[string][]report.ActionState { return <-statesCh }, set.Reports, opt, cfg.workers())
 			parseSaved := saved
 			saved = func() { parseSaved(); statesSaved() }
 			if err != nil {
@@ -644,8 +650,17 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	tmp := staged.Dir
-	var folders sync.WaitGroup
+	published := site.ReadSite(out)
+	var pageFile string
+	// Once the reports are parsed, while history and closing dates are
+	// still being worked out, often on one core: the reports' folders are
+	// made, the staged folder's files listed for Publish, and the page
+	// cache read.
+	var folders, early sync.WaitGroup
 	made := &site.Folders{}
+	var before []string
+	var listErr error
+	var pages *site.PageCache
 	set, saved, err := load(ctx, cfg, func(rs []*report.Report) {
 		var pub []*report.Report
 		for _, r := range rs {
@@ -654,10 +669,22 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		}
 		folders.Go(func() { site.MakeFolders(tmp, pub, made) })
+		early.Go(func() { before, listErr = site.Files(tmp) })
+		early.Go(func() {
+			if pageFile = cfg.pageFile(); pageFile == "" {
+				return
+			}
+			parts := filepath.Join(cfg.cacheDir(), "parts")
+			if cfg.Public {
+				parts += "-public"
+			}
+			pages = site.LoadPageCache(pageFile, parts, program(), staged, published)
+		})
 	})
 	defer saved()
 	fail := func(err error) (*Result, error) {
 		folders.Wait()
+		early.Wait()
 		site.PruneFolders(tmp)
 		site.Discard(tmp, out)
 		return nil, err
@@ -689,15 +716,14 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	res.Phases = set.Phases
 	phase := func(name string, since time.Time) { res.Phases = append(res.Phases, Phase{name, time.Since(since)}) }
 	t := time.Now()
-	published := site.ReadSite(out)
+	// The listing must be whole before anything is written into tmp.
+	early.Wait()
+	if listErr != nil {
+		return fail(listErr)
+	}
 	build := max(staged.Build, published.Build) + 1
-	pageFile := cfg.pageFile()
-	if pageFile != "" {
-		parts := filepath.Join(cfg.cacheDir(), "parts")
-		if cfg.Public {
-			parts += "-public"
-		}
-		in.Pages = site.LoadPageCache(pageFile, parts, program(), staged, published)
+	if pages != nil {
+		in.Pages = pages
 		build = in.Pages.Build
 	}
 	o, err := site.Render(ctx, in, tmp)
@@ -712,7 +738,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	phase(name, t)
 	t = time.Now()
 	savedParts := in.Pages.SaveParts()
-	if err := site.Publish(tmp, out, build, o.Written); err != nil {
+	if err := site.Publish(tmp, out, build, o.Written, before); err != nil {
 		savedParts()
 		return fail(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -286,30 +287,56 @@ func Discard(tmp, out string) {
 	}
 }
 
-// Publish removes from tmp every file of an earlier build that this one
-// (number build) did not write or keep, writes the manifest and swaps
-// tmp in for out. Until the swap the previous site stays whole; the swap
-// is one atomic exchange where the system has one.
-func Publish(tmp, out string, build int, written map[string]bool) error {
-	var files, emptied []string
+// Files lists the files below a staged folder (slash-separated, relative
+// to it) before a build renders into it: Publish removes those the build
+// did not write or keep. Listing tens of thousands of folders takes a
+// good part of a rebuild, so a build lists them while it still reads the
+// reports, on a core that would otherwise wait.
+func Files(tmp string) ([]string, error) {
+	var files []string
 	err := filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			return nil
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(tmp, p)
+			files = append(files, filepath.ToSlash(rel))
 		}
-		rel, _ := filepath.Rel(tmp, p)
-		rel = filepath.ToSlash(rel)
-		if !written[rel] {
-			emptied = append(emptied, filepath.Dir(p))
-			return os.Remove(p)
-		}
-		files = append(files, rel)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("publish: %w", err)
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	return files, nil
+}
+
+// Publish removes from tmp every file of an earlier build that this one
+// (number build) did not write or keep (before is what Files listed in
+// tmp before the build rendered into it: every file it added is in
+// written), writes the manifest and swaps tmp in for out. Until the swap
+// the previous site stays whole; the swap is one atomic exchange where
+// the system has one.
+func Publish(tmp, out string, build int, written map[string]bool, before []string) error {
+	var emptied []string
+	for _, rel := range before {
+		if written[rel] {
+			continue
+		}
+		p := filepath.Join(tmp, filepath.FromSlash(rel))
+		// What the build put in place of a listed file is its own: a
+		// folder where there was a file or a link (see writer.mkdir),
+		// or a file where a folder held the listed one.
+		if st, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err == nil && st.IsDir() {
+			continue
+		}
+		if err := os.Remove(p); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+		emptied = append(emptied, filepath.Dir(p))
+	}
+	files := make([]string, 0, len(written))
+	for rel := range written {
+		files = append(files, rel)
 	}
 	// Folders of reports that are gone: deepest first, and only those
 	// that are now empty (Remove refuses the others).
