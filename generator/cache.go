@@ -1,14 +1,10 @@
 package generator
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"hash/fnv"
 	"io"
 	"maps"
@@ -17,6 +13,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/hindsight-docs/hindsight/generator/cachefile"
 	"github.com/hindsight-docs/hindsight/generator/replace"
 	"github.com/hindsight-docs/hindsight/generator/report"
 )
@@ -140,31 +137,23 @@ func loadParsed(dir, key string) map[string]cached {
 // saved for another key or is damaged, in which case its reports are
 // parsed again.
 func readShard(data []byte, key string) map[string]cached {
-	body, ok := bytes.CutPrefix(data, []byte(parsedMagic))
-	if !ok || len(body) < 4 {
+	r, ok := cachefile.Open(data, parsedMagic)
+	if !ok || r.String() != key {
 		return nil
 	}
-	body, sum := body[:len(body)-4], body[len(body)-4:]
-	if crc32.ChecksumIEEE(data[:len(data)-4]) != binary.LittleEndian.Uint32(sum) {
-		return nil
-	}
-	r := shardReader{b: body}
-	if r.str() != key {
-		return nil
-	}
-	n := r.uvarint()
-	if n > uint64(len(r.b)) { // a report takes far more than a byte
+	n := r.Uvarint()
+	if n > uint64(r.Left()) { // a report takes far more than a byte
 		return nil
 	}
 	m := make(map[string]cached, n)
 	for range n {
-		rel := r.str()
+		rel := r.String()
 		var c cached
-		c.Stat.Size, c.Stat.MTime, c.Stat.CTime = r.varint(), r.varint(), r.varint()
-		c.Stat.Ino = r.uvarint()
-		c.Read = r.varint()
-		b := r.bytes()
-		if r.bad {
+		c.Stat.Size, c.Stat.MTime, c.Stat.CTime = r.Varint(), r.Varint(), r.Varint()
+		c.Stat.Ino = r.Uvarint()
+		c.Read = r.Varint()
+		b := r.Bytes()
+		if r.Bad {
 			return nil
 		}
 		c.R = new(report.Report)
@@ -173,82 +162,32 @@ func readShard(data []byte, key string) map[string]cached {
 		}
 		m[rel] = c
 	}
-	if r.bad || len(r.b) != 0 || len(m) != int(n) {
+	if !r.Done() || len(m) != int(n) {
 		return nil
 	}
 	return m
 }
 
-// shardReader reads the fields of a shard; bad is set by the first
-// that is not there.
-type shardReader struct {
-	b   []byte
-	bad bool
-}
-
-func (r *shardReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.bad, r.b = true, nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-// varint undoes binary.AppendVarint's zig-zag encoding.
-func (r *shardReader) varint() int64 {
-	u := r.uvarint()
-	return int64(u>>1) ^ -int64(u&1)
-}
-
-func (r *shardReader) bytes() []byte {
-	n := r.uvarint()
-	if n > uint64(len(r.b)) {
-		r.bad, r.b = true, nil
-		return nil
-	}
-	v := r.b[:n:n]
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *shardReader) str() string { return string(r.bytes()) }
-
 // writeShard writes one shard of the parse cache to w.
 func writeShard(w io.Writer, key string, rs map[string]cached) error {
-	sum := crc32.NewIEEE()
-	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 64<<10)
-	b := append([]byte(parsedMagic), nil...)
-	b = appendString(b, key)
-	b = binary.AppendUvarint(b, uint64(len(rs)))
+	c := cachefile.NewWriter(w, parsedMagic)
+	c.String(key)
+	c.Uvarint(uint64(len(rs)))
 	var rb []byte
-	for rel, c := range rs {
-		b = appendString(b, rel)
-		b = binary.AppendVarint(b, c.Stat.Size)
-		b = binary.AppendVarint(b, c.Stat.MTime)
-		b = binary.AppendVarint(b, c.Stat.CTime)
-		b = binary.AppendUvarint(b, c.Stat.Ino)
-		b = binary.AppendVarint(b, c.Read)
+	for rel, r := range rs {
+		c.String(rel)
+		c.Varint(r.Stat.Size)
+		c.Varint(r.Stat.MTime)
+		c.Varint(r.Stat.CTime)
+		c.Uvarint(r.Stat.Ino)
+		c.Varint(r.Read)
 		var err error
-		if rb, err = c.R.AppendBinary(rb[:0]); err != nil {
+		if rb, err = r.R.AppendBinary(rb[:0]); err != nil {
 			return fmt.Errorf("%s: %w", rel, err)
 		}
-		b = binary.AppendUvarint(b, uint64(len(rb)))
-		bw.Write(b)
-		bw.Write(rb)
-		b = b[:0]
+		c.Bytes(rb)
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	_, err := w.Write(binary.LittleEndian.AppendUint32(nil, sum.Sum32()))
-	return err
-}
-
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
+	return c.Close()
 }
 
 // snapshot copies what later steps of a build change in a parsed

@@ -1,15 +1,14 @@
 package generator
 
 import (
-	"bufio"
 	"context"
-	"encoding/gob"
 	"io"
 	"maps"
 	"os"
 	"path/filepath"
 	"sync"
 
+	"github.com/hindsight-docs/hindsight/generator/cachefile"
 	"github.com/hindsight-docs/hindsight/generator/history"
 	"github.com/hindsight-docs/hindsight/generator/replace"
 	"github.com/hindsight-docs/hindsight/generator/report"
@@ -168,20 +167,46 @@ func anyClosed(items []report.ActionItem) bool {
 }
 
 // statesFile holds the action items of every report version read so far,
-// keyed by blob id; the version number in the name retires old formats.
-const statesFile = "action-states.v1.gob"
+// keyed by blob id: a cachefile of the number of versions and, per
+// version, its id and its items' titles and statuses. The version
+// number in the name retires old formats, which are removed.
+const (
+	statesFile  = "action-states.v2.bin"
+	statesMagic = "hindsight action states\n"
+)
+
+var statesOld = []string{"action-states.v1.gob"}
 
 func loadStates(dir string) map[string][]report.ActionState {
 	states := map[string][]report.ActionState{}
 	if dir == "" {
 		return states
 	}
-	f, err := os.Open(filepath.Join(dir, statesFile))
+	data, err := os.ReadFile(filepath.Join(dir, statesFile))
 	if err != nil {
 		return states
 	}
-	defer f.Close()
-	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&states); err != nil {
+	r, ok := cachefile.Open(data, statesMagic)
+	if !ok {
+		return states
+	}
+	n := r.Uvarint()
+	if n > uint64(r.Left()) {
+		return states
+	}
+	for range n {
+		id := r.String()
+		k := r.Uvarint()
+		if k > uint64(r.Left()) {
+			return map[string][]report.ActionState{}
+		}
+		st := make([]report.ActionState, k)
+		for i := range st {
+			st[i] = report.ActionState{Title: r.String(), Status: r.String()}
+		}
+		states[id] = st
+	}
+	if !r.Done() || len(states) != int(n) {
 		return map[string][]report.ActionState{} // damaged: start again
 	}
 	return states
@@ -193,7 +218,20 @@ func saveStates(dir string, states map[string][]report.ActionState) {
 	if dir == "" {
 		return
 	}
+	for _, old := range statesOld {
+		os.Remove(filepath.Join(dir, old))
+	}
 	_ = replace.File(filepath.Join(dir, statesFile), func(w io.Writer) error {
-		return gob.NewEncoder(w).Encode(states)
+		c := cachefile.NewWriter(w, statesMagic)
+		c.Uvarint(uint64(len(states)))
+		for id, st := range states {
+			c.String(id)
+			c.Uvarint(uint64(len(st)))
+			for _, a := range st {
+				c.String(a.Title)
+				c.String(a.Status)
+			}
+		}
+		return c.Close()
 	})
 }

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/hindsight-docs/hindsight/generator/config"
 	"github.com/hindsight-docs/hindsight/generator/report"
 )
@@ -94,5 +97,40 @@ func TestCloseDates(t *testing.T) {
 	states = loadStates(cache)
 	if len(states) != kept || states["0123"] != nil {
 		t.Errorf("cache of %d versions after the build, want the %d it needs", len(states), kept)
+	}
+}
+
+// TestStatesFile: the action states cache reads back as written, a
+// damaged one reads as empty, and the old gob file is removed.
+func TestStatesFile(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "action-states.v1.gob")
+	if err := os.WriteFile(old, []byte("gob"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]report.ActionState{
+		"0123": {{Title: "Add an alert", Status: "done"}, {Title: "", Status: "wont-do"}},
+		"4567": {},
+		"89ab": {{Title: "Zoë's \x00 item", Status: "open"}},
+	}
+	saveStates(dir, want)
+	if _, err := os.Stat(old); err == nil {
+		t.Error("the old file is still there")
+	}
+	got := loadStates(dir)
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	p := filepath.Join(dir, statesFile)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := loadStates(dir); len(got) != 0 {
+		t.Errorf("a damaged file gave %d versions", len(got))
 	}
 }
