@@ -59,6 +59,16 @@ func (w *writer) files() map[string]bool {
 	return w.written
 }
 
+// madeDir says whether dir, in the folder root, is one mkdir made or
+// found to be a folder, not a link, as were all its parents.
+func (w *writer) madeDir(root, dir string) bool {
+	if filepath.Clean(root) != w.dir {
+		return false
+	}
+	_, ok := w.dirs.known.Load(dir)
+	return ok
+}
+
 // mkdir makes sure the folder dir (absolute, inside w.dir) exists.
 func (w *writer) mkdir(dir string) error {
 	if dir == w.dir {

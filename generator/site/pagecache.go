@@ -652,7 +652,7 @@ func (c *PageCache) place(w *writer, files []string, since int, link bool) place
 	unchanged := func(s *Site) bool {
 		for _, f := range files {
 			p := filepath.Join(s.Dir, filepath.FromSlash(f))
-			if !c.realDir(s.Dir, filepath.Dir(p)) {
+			if !w.madeDir(s.Dir, filepath.Dir(p)) && !c.realDir(s.Dir, filepath.Dir(p)) {
 				return false
 			}
 			st, err := os.Lstat(p)
