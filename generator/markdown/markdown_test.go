@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -87,7 +88,14 @@ func FuzzRender(f *testing.F) {
 }
 
 // FuzzLinkify: Markdown in which linkify can find no link renders the
-// same with it as without it (Render leaves it out for such text).
+// same with it as without it (Render leaves it out for such text), but
+// for white space at the end of a line (before its line break, its
+// <br /> or the closing tag of its block): goldmark trims it from the
+// line's last piece of text, and linkify cuts the text at every space
+// ("a \t\nb" keeps "a " with it, "a" without), which a browser shows
+// alike. White space is goldmark's: space, tab, CR, VT and FF.
+var endSpace = regexp.MustCompile(`[ \t\r\v\f]+(\n|</|<br />)`)
+
 func FuzzLinkify(f *testing.F) {
 	for _, s := range []string{"# T\n\nA *b* _c_ ~d~ (e) f\n", "x www.a.b y", "a@b.c", "see http://x.y", "| a |\n|---|\n| b ~~c~~ |\n\n- [ ] t\n",
 		"(*_~ [a](b) ~_*)\\\n  x  \n\n> q\n\n1. o\n", "<b>x</b> &amp; `c` ![i](j) [^1]\n\n[^1]: n\n"} {
@@ -102,6 +110,8 @@ func FuzzLinkify(f *testing.F) {
 			opt := Options{RawHTML: raw, Links: links, DropTitle: true, Reserved: []string{"main"}}
 			without, err1 := render(engines()[b2i(raw)][0], []byte(src), opt)
 			with, err2 := render(engines()[b2i(raw)][1], []byte(src), opt)
+			without.HTML = endSpace.ReplaceAllString(without.HTML, "$1")
+			with.HTML = endSpace.ReplaceAllString(with.HTML, "$1")
 			if (err1 == nil) != (err2 == nil) || !reflect.DeepEqual(without, with) {
 				t.Fatalf("%q: without linkify\n%+v (%v)\nwith it\n%+v (%v)", src, without, err1, with, err2)
 			}
