@@ -56,6 +56,12 @@ func (j *JSON) Key(key string) {
 	j.B = append(j.B, '"', ':', ' ')
 }
 
+// Pair writes an object member whose value is the string value.
+func (j *JSON) Pair(key, value string) {
+	j.Key(key)
+	j.String(value)
+}
+
 // Elem starts an array element.
 func (j *JSON) Elem() {
 	if !j.empty {
