@@ -161,6 +161,9 @@ for n in "${sizes[@]}"; do
     colds+=("$c") cpus+=("$cpu")
     cold_mb=$((mb > cold_mb ? mb : cold_mb))
   done
+  # In the order they ran (on stderr): the first follows the deletions
+  # above, the others a release of the site before them.
+  echo "$n reports: cold builds ${colds[*]} s" >&2
   cold=$(printf '%s\n' "${colds[@]}" | sort -n | awk '{v[NR] = $1} END {m = v[int((NR + 1) / 2)]; if (NR > 1) printf "%.2f s (%.2f–%.2f)", m, v[1], v[NR]; else printf "%.2f s", m}')
   cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{v[NR] = $1} END {printf "%.1f s", v[int((NR + 1) / 2)]}')
   read -r second _ < <(measure -- "${build[@]}")
