@@ -58,7 +58,7 @@ type jsonAction struct {
 	Closed   any    `json:"closed"`
 }
 
-// encode writes a as json.MarshalIndent writes it (TestActionJSON).
+// encode writes a as json.MarshalIndent writes it (TestActionsJSONStreamed).
 func (a jsonAction) encode(j *JSON) {
 	j.Open('{')
 	j.Pair("report_id", a.ReportID)
@@ -94,7 +94,7 @@ func ActionsJSON(w io.Writer, generated time.Time, as []Action) error {
 	j := NewJSON("  ", 512)
 	err := Listing(w, gen, "actions", len(as), func(i int) ([]byte, error) {
 		a := &as[i]
-		j.B = j.B[:0]
+		j.Reset()
 		jsonAction{a.ReportID, a.Title, a.Owner, date(a.Due), a.Status, a.Priority, a.Link, a.Overdue, a.URL, date(a.Closed)}.encode(j)
 		return j.B, nil
 	})

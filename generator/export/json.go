@@ -27,6 +27,11 @@ func NewJSON(prefix string, size int) *JSON {
 	return &JSON{B: make([]byte, 0, size), prefix: prefix}
 }
 
+// Reset empties j for the next value, keeping its buffer.
+func (j *JSON) Reset() {
+	j.B, j.depth, j.empty, j.err = j.B[:0], 0, false, nil
+}
+
 // Err is the first value that could not be encoded (a NaN or an
 // infinity), as encoding/json would have refused it.
 func (j *JSON) Err() error { return j.err }

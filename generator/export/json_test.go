@@ -111,3 +111,22 @@ func TestJSONLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONReset: a JSON used again after a refused value writes the
+// next value as a new one would.
+func TestJSONReset(t *testing.T) {
+	j := NewJSON("  ", 0)
+	j.Open('[')
+	j.Elem()
+	j.Float(math.NaN())
+	if j.Err() == nil {
+		t.Fatal("NaN encoded")
+	}
+	j.Reset()
+	j.Strings([]string{"a"})
+	fresh := NewJSON("  ", 0)
+	fresh.Strings([]string{"a"})
+	if j.Err() != nil || string(j.B) != string(fresh.B) {
+		t.Errorf("after Reset: %q (%v), want %q", j.B, j.Err(), fresh.B)
+	}
+}

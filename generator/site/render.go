@@ -610,17 +610,23 @@ func reportsJSON(w io.Writer, entries []*Entry, now time.Time, part func(*Entry)
 // reportEntry is e's entry in data/reports.json, indented as it sits
 // there.
 func reportEntry(e *Entry) ([]byte, error) {
-	j := export.NewJSON("  ", 2048)
+	j := entryJSON.Get().(*export.JSON)
+	defer entryJSON.Put(j)
+	j.Reset()
 	r := newJSONReport(e)
 	r.encode(j)
 	if err := j.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.Path, err)
 	}
-	// Kept until data/reports.json is written: no spare room.
+	// Kept until data/reports.json is written: a copy without the
+	// buffer's spare room.
 	return bytes.Clone(j.B), nil
 }
 
-// encode writes r as json.MarshalIndent writes it (TestReportEntry).
+// entryJSON are reportEntry's buffers, used again from report to report.
+var entryJSON = sync.Pool{New: func() any { return export.NewJSON("  ", 4096) }}
+
+// encode writes r as json.MarshalIndent writes it (TestReportsJSONPiecewise).
 func (r *jsonReport) encode(j *export.JSON) {
 	j.Open('{')
 	j.Pair("id", r.ID)

@@ -159,8 +159,16 @@ func (s *wordSet) add(w string, field int8) {
 	s.best = append(s.best, field)
 }
 
+// maxPooledWords is the most distinct words a wordSet may have held to go
+// back to wordSets: clearing a map costs its capacity, which one very
+// long report would otherwise leave on every report after it.
+const maxPooledWords = 4096
+
 // free empties s and gives it back to wordSets.
 func (s *wordSet) free() {
+	if len(s.words) > maxPooledWords {
+		return
+	}
 	clear(s.at)
 	clear(s.words) // the words hold their report's text
 	s.words, s.best = s.words[:0], s.best[:0]
