@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	kzlib "github.com/klauspost/compress/zlib"
@@ -277,6 +279,50 @@ func BenchmarkInflate(b *testing.B) {
 				if _, err := io.ReadFull(zr, out); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// TestInflateClaim refuses a header that claims more than the stream
+// left in the pack could hold, before making a buffer of that size; an
+// object that fits the bound is read.
+func TestInflateClaim(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zlib.NewWriter(&buf)
+	zw.Write(bytes.Repeat([]byte{'a'}, 100000))
+	zw.Close()
+	stream := buf.Bytes()
+	for _, mapped := range []bool{true, false} {
+		name := "mapped"
+		if !mapped {
+			name = "read"
+		}
+		t.Run(name, func(t *testing.T) {
+			f, err := os.CreateTemp(t.TempDir(), "pack")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.Write(stream); err != nil {
+				t.Fatal(err)
+			}
+			p := &packFile{file: f, size: int64(len(stream))}
+			if mapped {
+				p.data = stream
+			}
+			s := newStore(&objectDB{}, 1<<20)
+			if got, err := s.inflate(p, 0, 100000); err != nil || len(got) != 100000 {
+				t.Fatalf("inflate of the real size: %d bytes, %v", len(got), err)
+			}
+			claim := int64(maxObjectSize)
+			allocs := testing.AllocsPerRun(1, func() {
+				if _, err := s.inflate(p, 0, claim); err == nil || !strings.Contains(err.Error(), "cannot come from") {
+					t.Errorf("inflate claiming %d bytes of %d: %v", claim, len(stream), err)
+				}
+			})
+			if allocs > 4 {
+				t.Errorf("refusing the claim took %v allocations", allocs)
 			}
 		})
 	}

@@ -38,6 +38,11 @@ const maxCacheBytes = 128 << 20
 // are small, and a corrupt header must not allocate the machine away.
 const maxObjectSize = 1 << 30
 
+// maxDeflateRatio is the most bytes deflate writes for each byte it
+// reads: a match of 258 bytes in under two bits, once its codes are
+// paid for (zlib's technical details give 1032 to 1).
+const maxDeflateRatio = 1032
+
 // objectDB is a repository's object database: the packs read directly,
 // and go-git's storage for everything else.
 type objectDB struct {
@@ -317,6 +322,15 @@ func (s *store) readPacked(pi int, off int64, keep bool) (int, content, error) {
 func (s *store) inflate(p *packFile, off, size int64) ([]byte, error) {
 	if size < 0 || size > maxObjectSize {
 		return nil, fmt.Errorf("object of %d bytes is too large", size)
+	}
+	// A header that claims more than the bytes left in the pack could
+	// inflate to is refused before its buffer is made.
+	end := p.size
+	if p.data != nil {
+		end = int64(len(p.data))
+	}
+	if left := end - off; left >= 0 && size > maxDeflateRatio*(left+1) {
+		return nil, fmt.Errorf("object of %d bytes cannot come from the %d bytes left in its pack", size, left)
 	}
 	if p.data != nil {
 		if off > int64(len(p.data)) {
