@@ -151,6 +151,9 @@ func FuzzInflate(f *testing.F) {
 		}
 	}
 	f.Add([]byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}, int8(0))
+	// Deflate's best ratio: a megabyte of one byte, for the bound
+	// store.inflate checks headers against.
+	f.Add(deflate(f, make([]byte, 1<<20), 9), int8(-1))
 	var z inflater
 	var ref zlibReader
 	rng := rand.New(rand.NewPCG(1, 1))
@@ -195,6 +198,9 @@ func FuzzInflate(f *testing.F) {
 				}
 			}
 			return
+		}
+		if int64(len(want)) > maxDeflateRatio*int64(len(in)+1) {
+			t.Fatalf("%d bytes from a stream of %d: store.inflate would refuse them", len(want), len(in))
 		}
 		out := junk(rng, len(want))
 		if err := z.inflate(in, out); err != nil {
