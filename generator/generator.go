@@ -716,8 +716,14 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	res.Phases = set.Phases
 	phase := func(name string, since time.Time) { res.Phases = append(res.Phases, Phase{name, time.Since(since)}) }
 	t := time.Now()
-	// The listing must be whole before anything is written into tmp.
+	// The listing must be whole before anything is written into tmp. It
+	// and the page cache are read while history is; should they take
+	// longer, the wait is a phase of its own rather than part of render.
 	early.Wait()
+	if time.Since(t) >= 10*time.Millisecond {
+		phase("listing and page cache", t)
+		t = time.Now()
+	}
 	if listErr != nil {
 		return fail(listErr)
 	}
