@@ -78,11 +78,13 @@ func (r *Reader) Bytes() []byte {
 // String reads length-prefixed bytes as a string of its own.
 func (r *Reader) String() string { return string(r.Bytes()) }
 
-// Fixed reads n bytes that were written without a length.
+// Fixed reads n bytes that were written without a length. Like every
+// field not there, a short one reads as zero: n zero bytes, so that a
+// caller may convert the result to an array of n.
 func (r *Reader) Fixed(n int) []byte {
 	if n < 0 || n > len(r.b) {
 		r.Bad, r.b = true, nil
-		return nil
+		return make([]byte, max(n, 0))
 	}
 	v := r.b[:n:n]
 	r.b = r.b[n:]

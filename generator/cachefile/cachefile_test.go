@@ -62,6 +62,11 @@ func TestRoundTrip(t *testing.T) {
 	if !r.Bad || r.Done() {
 		t.Error("a field past the end read as there")
 	}
+	// Past the end, a fixed field is zeros of its size: callers make
+	// arrays of it.
+	if b := r.Fixed(32); len(b) != 32 || !bytes.Equal(b, make([]byte, 32)) {
+		t.Errorf("Fixed(32) past the end = %v", b)
+	}
 }
 
 func TestDamaged(t *testing.T) {
@@ -97,7 +102,10 @@ func FuzzReader(f *testing.F) {
 			case 3:
 				_ = r.String()
 			case 4:
-				r.Fixed(n % 40)
+				k := n % 40
+				if b := r.Fixed(k); k >= 0 && len(b) != k {
+					t.Fatalf("Fixed(%d) gave %d bytes", k, len(b))
+				}
 			}
 		}
 		if r.Bad && r.Left() != 0 {
