@@ -15,7 +15,6 @@
 #   BENCH_DIR=/var/tmp/hb scripts/bench.sh
 #   HUGO=/path/to/hugo scripts/bench.sh   # also time Hugo on the same files
 #   SETTLE=10 scripts/bench.sh       # seconds of idle disk before each build (5)
-#   AFTER_DELETE=65 scripts/bench.sh # seconds to wait after deleting earlier outputs (65)
 #   COLD=5 scripts/bench.sh          # cold builds per size (3)
 #   ONE=5 scripts/bench.sh           # rebuilds after one new commit per size (3)
 #   KEEP=1 scripts/bench.sh          # keep every build's site, not just the first's
@@ -116,28 +115,31 @@ for top in sys.argv[1:]:
 PY
 }
 
-# Outputs of earlier runs go first, and well before the first build:
-# ext4 without a journal (as on these machines) does not reuse an inode
-# for 60 s after its file was deleted (300 s until the deletion is
-# written), and every new file's inode is found by scanning past those,
-# so a build that writes tens of thousands of files right after such a
-# deletion spends seconds in the kernel.
-deleted=""
+# Outputs of earlier runs are moved aside, not deleted, and go only when
+# the script ends: ext4 without a journal (as on these machines) does not
+# reuse an inode for 60 s after its file was deleted (300 s until the
+# deletion is written), and every new file's inode is found by scanning
+# past those, so a build that writes tens of thousands of files in the
+# minutes after such a deletion spends seconds in the kernel. The extra
+# cold builds, the CI builds and the growth rounds leave a site each,
+# some 20 GB at 30,000 reports; they go at the end too (KEEP=1 keeps
+# them). A run should thus not follow another within a few minutes.
+trash="$dir/.trash.$$"
+mkdir "$trash"
+for p in "$dir"/.trash.*; do
+  [ "$p" = "$trash" ] || mv "$p" "$trash/"
+done
 for n in "${sizes[@]}"; do
   for p in "$dir/cache-$n" "$dir/out-$n" "$dir/.out-$n".* "$dir/hugo-out-$n" "$dir/hugo-cache-$n" "$dir/cold-$n-"* "$dir/growth-$n-"* "$dir/ci-$n"; do
-    if [ -e "$p" ]; then
-      deleted=1
-      rm -rf "$p"
-    fi
+    [ ! -e "$p" ] || mv "$p" "$trash/"
   done
 done
 sync
-if [ -n "$deleted" ]; then sleep "${AFTER_DELETE:-65}"; else sleep 5; fi
-# The extra cold builds, the CI builds and the growth rounds leave a
-# site each, some 20 GB at 30,000 reports; they go when the script ends
-# (KEEP=1 keeps them). The deletion slows builds for a minute after
-# (above): leave a minute between runs.
-cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$dir"/cold-* "$dir"/growth-* "$dir"/ci-*; }
+sleep 5
+cleanup() {
+  [ -n "${KEEP:-}" ] || rm -rf "$dir"/cold-* "$dir"/growth-* "$dir"/ci-*
+  rm -rf "$trash"
+}
 trap cleanup EXIT
 
 echo "| reports | commits | cold build, median (range) | CPU | peak MB | second build | rebuild, nothing changed | rebuild after one commit, median (range) | peak MB | CI build, caches restored | git log -M | Hugo, git info | peak MB | Hugo ÷ cold build |"
