@@ -357,6 +357,7 @@ func (im *importer) metadata() {
 	// Find the table and rows exactly as tplFill.metadata does.
 	rows := map[string]tplRow{}
 	var table tplTable
+	var cols []tplRow // the table's columns, when it is laid out across
 	spans := d.spans("incident metadata", "metadata")
 	whole := len(spans)
 	for k, sp := range append(spans, d.all()) {
@@ -364,7 +365,8 @@ func (im *importer) metadata() {
 			if k == whole && (len(t.head) == 0 || !tplMetaHeads[t.head[0]]) {
 				continue
 			}
-			for _, row := range t.rows {
+			tr, across := d.metaRows(t, k < whole)
+			for _, row := range tr {
 				if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
 					if _, dup := rows[key]; !dup {
 						rows[key] = row
@@ -373,6 +375,9 @@ func (im *importer) metadata() {
 			}
 			if len(rows) > 0 {
 				table = t
+				if across {
+					cols = tr
+				}
 				break
 			}
 		}
@@ -420,13 +425,43 @@ func (im *importer) metadata() {
 		{"tags", list(full.Tags)},
 		{"related", list(raw.Related)},
 	}
-	for _, fd := range fields {
+	movable := func(fd field) (tplRow, bool) {
 		row, ok := rows[fd.key]
 		if !ok || fd.val == nil {
-			continue
+			return row, false
 		}
 		line := d.line(row.at)
-		if im.problem(line, line) || tplBlank(tplClean(tplCell(row, 1))) {
+		return row, !im.problem(line, line) && !tplBlank(tplClean(tplCell(row, 1)))
+	}
+	if cols != nil {
+		// A table laid out across moves whole or not at all: its
+		// values share one line, and the table stays where the report
+		// reads them from while one of its columns cannot move.
+		moved := map[string]bool{}
+		for _, fd := range fields {
+			if _, ok := movable(fd); ok {
+				moved[fd.key] = true
+			}
+		}
+		seen := map[string]bool{}
+		for _, c := range cols {
+			key, ok := tplMetaRows[tplKey(tplCell(c, 0))]
+			if !ok || !moved[key] || seen[key] {
+				return // a column unknown, unread, or repeating another
+			}
+			seen[key] = true
+		}
+		for _, fd := range fields {
+			if moved[fd.key] {
+				im.set(fd.key, fd.val)
+			}
+		}
+		im.remove(table.at, table.rows[0].at)
+		return
+	}
+	for _, fd := range fields {
+		row, ok := movable(fd)
+		if !ok {
 			continue
 		}
 		im.set(fd.key, fd.val)

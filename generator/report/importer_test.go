@@ -404,6 +404,33 @@ func TestImport(t *testing.T) {
 				t.Errorf("read back: title %#v, commander %#v", m["title"], m["commander"])
 			}
 		},
+	}, {
+		name: "metadata laid out across",
+		in: []byte("# Booking outage\n\n## Incident Metadata\n\n| Incident ID | Incident Title | Severity | Start Time | Resolution Time |\n|---|---|---|---|---|\n" +
+			"| INC-2025-10-08-001 | Booking outage | P1 | 2025-10-08 14:00 BZT | 2025-10-08 16:30 BZT |\n\n## Summary\n\nBookings failed.\n"),
+		check: func(t *testing.T, res *ImportResult) {
+			if got := strings.Join(res.Keys, " "); got != "id title severity started resolved" {
+				t.Errorf("keys = %s", got)
+			}
+			out := string(res.Output)
+			if strings.Contains(out, "|") || strings.Contains(out, "Incident Metadata") {
+				t.Errorf("the table or its section stayed:\n%s", out)
+			}
+		},
+	}, {
+		name: "metadata laid out across, a column front matter has no key for",
+		in: []byte("# Booking outage\n\n## Incident Metadata\n\n| Incident ID | Severity | Start Time | Total Duration |\n|---|---|---|---|\n" +
+			"| INC-2025-10-08-001 | P1 | 2025-10-08 14:00 BZT | 2 hours |\n\n## Timeline of Events\n\n```\n14:05 - Alert - Ops\n```\n"),
+		check: func(t *testing.T, res *ImportResult) {
+			// The table stays whole, and is where the report still
+			// reads its ID and severity from.
+			if got := strings.Join(res.Keys, " "); got != "timeline" {
+				t.Errorf("keys = %s", got)
+			}
+			if !strings.Contains(string(res.Output), "| INC-2025-10-08-001 | P1 | 2025-10-08 14:00 BZT | 2 hours |\n") {
+				t.Errorf("the table did not stay:\n%s", res.Output)
+			}
+		},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := Import(impPath, tc.in, impOpts(t))
@@ -677,6 +704,7 @@ func FuzzImport(f *testing.F) {
 		f.Add(impRead(f, name))
 	}
 	f.Add([]byte("| Field | Value |\n|---|---|\n| Severity | P1 |\n"))
+	f.Add([]byte("## Metadata\n\n| Incident ID | Severity | Start Time | Total Duration |\n|---|---|---|---|\n| INC-1 | P1 | 2025-10-08 14:00 CST | 2h |\n"))
 	f.Add([]byte("## Timeline\n\n```\n23:00 - a - b\n00:10 - c\n```\n"))
 	f.Add([]byte("## Sign-Off\n\n| Role | Name | Date |\n|---|---|---|\n| CTO | Sam | Oct 3 |\n"))
 	f.Add([]byte("### Was this a security incident?\n\r☑ Yes ☐ No\r\n- **PII Accessed:** Yes\n"))

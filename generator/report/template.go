@@ -1028,6 +1028,45 @@ type tplNear struct {
 // tplMetaHeads are first-column headers of a metadata table.
 var tplMetaHeads = map[string]bool{"field": true, "property": true, "key": true, "attribute": true, "metadata": true}
 
+// metaRows is the rows of t as a metadata table: its own, or, when t
+// is laid out across (see across) and inSection, one for each column,
+// which across reports.
+func (d *tplDoc) metaRows(t tplTable, inSection bool) (rows []tplRow, across bool) {
+	if inSection {
+		if rows, ok := d.across(t); ok {
+			return rows, true
+		}
+	}
+	return t.rows, false
+}
+
+// across reads a metadata table laid out across, a header of field names
+// over one row of values ("| Incident ID | Severity | Start Time |"),
+// as the rows of the table laid out down, each column a row: the header
+// its first cell, the value its second, at the line of the values. A
+// table of more than one row, or whose header names fewer than two
+// fields, is not one.
+func (d *tplDoc) across(t tplTable) ([]tplRow, bool) {
+	if len(t.rows) != 1 || len(t.head) < 2 || tplMetaHeads[t.head[0]] {
+		return nil, false
+	}
+	vals := t.rows[0]
+	rows := make([]tplRow, 0, len(t.head))
+	known := 0
+	for c, h := range tplCells(d.lines[t.at]) {
+		v := ""
+		if c < len(vals.cells) {
+			v = vals.cells[c]
+		}
+		row := tplRow{cells: []string{h, v}, at: vals.at}
+		if _, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
+			known++
+		}
+		rows = append(rows, row)
+	}
+	return rows, known >= 2
+}
+
 func (f *tplFill) metadata() {
 	r := f.r
 	rows := map[string]tplRow{}
@@ -1043,7 +1082,8 @@ func (f *tplFill) metadata() {
 			if k == whole && (len(t.head) == 0 || !tplMetaHeads[t.head[0]]) {
 				continue
 			}
-			for _, row := range t.rows {
+			tr, _ := f.d.metaRows(t, k < whole)
+			for _, row := range tr {
 				if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
 					if _, dup := rows[key]; !dup {
 						rows[key] = row

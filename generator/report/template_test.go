@@ -391,6 +391,61 @@ action_items:
 	})
 }
 
+// TestTemplateMetadataAcross: a metadata table laid out across, field
+// names over one row of values, is read as the table laid out down.
+func TestTemplateMetadataAcross(t *testing.T) {
+	const timeline = "\n## Timeline of Events\n\n```\n14:05 - Alert - Ops\n```\n"
+	for _, tc := range []struct {
+		name       string
+		doc        string
+		id, title  string
+		severity   string
+		visibility string
+		line       int // of id, 0 when not read
+	}{{
+		name: "in its section",
+		doc: "# Report\n\n## Incident Metadata\n\n| Incident ID | Incident Title | Severity | Start Time | Visibility |\n|---|---|---|---|---|\n" +
+			"| INC-2025-10-08-001 | Booking outage | P1 | 2025-10-08 14:00 BZT | Internal |\n" + timeline,
+		id: "INC-2025-10-08-001", title: "Booking outage", severity: "P1", visibility: "internal", line: 7,
+	}, {
+		name: "bold headers, fewer cells in the row",
+		doc: "## üìã **Incident Metadata**\n\n| **Incident ID** | **Severity** | **Incident Commander** |\n|:--|:--|:--|\n" +
+			"| INC-2025-10-08-002 | P2 |\n" + timeline,
+		id: "INC-2025-10-08-002", severity: "P2", line: 5,
+	}, {
+		name: "two rows are not one incident's metadata",
+		doc:  "## Incident Metadata\n\n| Incident ID | Severity |\n|---|---|\n| INC-2025-10-08-003 | P1 |\n| INC-2025-10-08-004 | P2 |\n" + timeline,
+	}, {
+		name: "one field named is not a metadata table",
+		doc:  "## Incident Metadata\n\n| Severity | Notes |\n|---|---|\n| P1 | paged twice |\n" + timeline,
+	}, {
+		name: "outside its section only Field and Value tables are read",
+		doc:  "# Report\n\n## Impact\n\n| Incident ID | Severity |\n|---|---|\n| INC-2025-10-08-005 | P1 |\n" + timeline,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := parseTemplate(t, "x.md", []byte(tc.doc))
+			if got := r.Lines["id"]; got != tc.line {
+				t.Errorf("id at line %d, want %d", got, tc.line)
+			}
+			if tc.line == 0 {
+				if r.Lines["severity"] != 0 {
+					t.Errorf("severity %q read at line %d", r.Severity, r.Lines["severity"])
+				}
+				return
+			}
+			if r.ID != tc.id || tc.title != "" && r.Title != tc.title || r.Severity != tc.severity {
+				t.Errorf("id %q title %q severity %q, want %q %q %q", r.ID, r.Title, r.Severity, tc.id, tc.title, tc.severity)
+			}
+			if tc.visibility != "" && r.Visibility != tc.visibility {
+				t.Errorf("visibility %q, want %q", r.Visibility, tc.visibility)
+			}
+			if tc.name == "in its section" {
+				sameTime(t, "started", r.Started, time.Date(2025, 10, 8, 14, 0, 0, 0, bzt))
+			}
+		})
+	}
+}
+
 // Headings are found by their words whatever surrounds them.
 func TestTemplateHeadings(t *testing.T) {
 	styles := []struct {
@@ -777,6 +832,7 @@ func FuzzApplyTemplate(f *testing.F) {
 		"",
 		"## Timeline of Events\n```\n23:59 - a - b\n00:01 - c - d\n",
 		"## Incident Metadata\n| Field | Value |\n|--|--|\n| Start Time | 2025-10-08 14:00 CST |\n| Resolution Time | 01:00 |\n",
+		"## Incident Metadata\n| Incident ID | Severity | Start Time | Visibility |\n|--|--|--|--|\n| INC-1 | P1 | 2025-10-08 14:00 CST | Internal |\n",
 		"## Action Items\n|Action|Deadline|\n|-|-|\n|x|Feb 29|\n|[a]|Oct 1|\n",
 		"### Was this a security incident?\n‚òë Yes [x] No ☐\n**Explanation:**\n>\n",
 		"## Attachments\n1. `a` `b` [c](d)\n2. [x]\n",
