@@ -351,42 +351,21 @@ func yamlOptDate(t time.Time) *yaml.Node {
 // metadata moves each row whose value was read; a row holding a
 // placeholder, a blank, a value with a problem or a field front matter
 // has no key for ("Total Duration", which check compares with the
-// times) stays, and so does the table around it.
+// times) stays, and so does the table around it. A table laid out
+// across moves whole or not at all.
 func (im *importer) metadata() {
 	d, raw, full := im.d, im.raw, im.full
-	// Find the table and rows exactly as tplFill.metadata does.
-	rows := map[string]tplRow{}
-	var table tplTable
-	var cols []tplRow // the table's columns, when it is laid out across
-	spans := d.spans("incident metadata", "metadata")
-	whole := len(spans)
-	for k, sp := range append(spans, d.all()) {
-		for _, t := range d.tables(sp) {
-			if k == whole && (len(t.head) == 0 || !tplMetaHeads[t.head[0]]) {
-				continue
-			}
-			tr, across := d.metaRows(t, k < whole)
-			for _, row := range tr {
-				if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
-					if _, dup := rows[key]; !dup {
-						rows[key] = row
-					}
-				}
-			}
-			if len(rows) > 0 {
-				table = t
-				if across {
-					cols = tr
-				}
-				break
-			}
-		}
-		if len(rows) > 0 {
-			break
-		}
-	}
-	if len(rows) == 0 {
+	table, trows, _, across, ok := d.metaTable()
+	if !ok {
 		return
+	}
+	rows := map[string]tplRow{}
+	for _, row := range trows {
+		if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
+			if _, dup := rows[key]; !dup {
+				rows[key] = row
+			}
+		}
 	}
 	type field struct {
 		key string
@@ -433,7 +412,7 @@ func (im *importer) metadata() {
 		line := d.line(row.at)
 		return row, !im.problem(line, line) && !tplBlank(tplClean(tplCell(row, 1)))
 	}
-	if cols != nil {
+	if across {
 		// A table laid out across moves whole or not at all: its
 		// values share one line, and the table stays where the report
 		// reads them from while one of its columns cannot move.
@@ -444,7 +423,7 @@ func (im *importer) metadata() {
 			}
 		}
 		seen := map[string]bool{}
-		for _, c := range cols {
+		for _, c := range trows {
 			key, ok := tplMetaRows[tplKey(tplCell(c, 0))]
 			if !ok || !moved[key] || seen[key] {
 				return // a column unknown, unread, or repeating another

@@ -431,6 +431,19 @@ func TestImport(t *testing.T) {
 				t.Errorf("the table did not stay:\n%s", res.Output)
 			}
 		},
+	}, {
+		name: "a table laid out across and one laid out down",
+		in: []byte("# Booking outage\n\n## Incident Metadata\n\n| Detected | Resolved |\n|---|---|\n| 2025-10-08 14:10 BZT | 2025-10-08 15:00 BZT |\n\n" +
+			"## Summary\n\n| Field | Value |\n|---|---|\n| Incident ID | INC-2025-10-08-007 |\n| Severity | P3 |\n| Start Time | 2025-10-08 14:00 BZT |\n\nBookings failed.\n"),
+		check: func(t *testing.T, res *ImportResult) {
+			// The table laid out down is the metadata; the other stays.
+			if got := strings.Join(res.Keys, " "); got != "id severity started" {
+				t.Errorf("keys = %s", got)
+			}
+			if !strings.Contains(string(res.Output), "| 2025-10-08 14:10 BZT | 2025-10-08 15:00 BZT |\n") {
+				t.Errorf("the table laid out across did not stay:\n%s", res.Output)
+			}
+		},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := Import(impPath, tc.in, impOpts(t))

@@ -1028,83 +1028,107 @@ type tplNear struct {
 // tplMetaHeads are first-column headers of a metadata table.
 var tplMetaHeads = map[string]bool{"field": true, "property": true, "key": true, "attribute": true, "metadata": true}
 
-// metaRows is the rows of t as a metadata table: its own, or, when t
-// is laid out across (see across) and inSection, one for each column,
-// which across reports.
-func (d *tplDoc) metaRows(t tplTable, inSection bool) (rows []tplRow, across bool) {
-	if inSection {
-		if rows, ok := d.across(t); ok {
-			return rows, true
-		}
-	}
-	return t.rows, false
-}
-
-// across reads a metadata table laid out across, a header of field names
-// over one row of values ("| Incident ID | Severity | Start Time |"),
-// as the rows of the table laid out down, each column a row: the header
-// its first cell, the value its second, at the line of the values. A
-// table of more than one row, or whose header names fewer than two
-// fields, is not one.
-func (d *tplDoc) across(t tplTable) ([]tplRow, bool) {
-	if len(t.rows) != 1 || len(t.head) < 2 || tplMetaHeads[t.head[0]] {
-		return nil, false
-	}
-	vals := t.rows[0]
-	rows := make([]tplRow, 0, len(t.head))
-	known := 0
-	for c, h := range tplCells(d.lines[t.at]) {
-		v := ""
-		if c < len(vals.cells) {
-			v = vals.cells[c]
-		}
-		row := tplRow{cells: []string{h, v}, at: vals.at}
-		if _, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
-			known++
-		}
-		rows = append(rows, row)
-	}
-	return rows, known >= 2
-}
-
-func (f *tplFill) metadata() {
-	r := f.r
-	rows := map[string]tplRow{}
-	var visDups []tplRow // Visibility rows after the first
-	var near []tplNear   // rows that look like Visibility
-	spans := f.d.spans("incident metadata", "metadata")
+// metaTable finds the Incident Metadata table: the first table in a
+// section named for the metadata, else the first "Field | Value" table
+// anywhere, that has a row naming a field; failing those, the first
+// table in such a section laid out across (see across). rows are its
+// rows, a column a row when it is laid out across; seen are all the
+// rows looked at on the way, rows among them, for those that only look
+// like a field.
+func (d *tplDoc) metaTable() (t tplTable, rows, seen []tplRow, across, ok bool) {
+	spans := d.spans("incident metadata", "metadata")
 	whole := len(spans)
-	for k, sp := range append(spans, f.d.all()) {
-		for _, t := range f.d.tables(sp) {
+	for k, sp := range append(spans, d.all()) {
+		for _, t := range d.tables(sp) {
 			// Outside its section only a "Field | Value" table is the
 			// metadata: a sign-off table also has an "Incident
 			// Commander" row, naming a reviewer.
 			if k == whole && (len(t.head) == 0 || !tplMetaHeads[t.head[0]]) {
 				continue
 			}
-			tr, _ := f.d.metaRows(t, k < whole)
-			for _, row := range tr {
-				if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
-					if _, dup := rows[key]; !dup {
-						rows[key] = row
-					} else if key == "visibility" {
-						visDups = append(visDups, row)
-					}
-				} else if meant := nearRow(tplCell(row, 0), tplClean(tplCell(row, 1))); meant != "" &&
-					!tplHasPhrase(tplWords(tplCell(row, 0)), []string{"security", "incident"}) { // an answer: see securityAnswer
-					near = append(near, tplNear{row, meant})
+			seen = append(seen, t.rows...)
+			for _, row := range t.rows {
+				if _, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
+					return t, t.rows, seen, false, true
 				}
 			}
-			if len(rows) > 0 {
-				break
-			}
-		}
-		if len(rows) > 0 {
-			break
 		}
 	}
-	if len(rows) == 0 {
+	// Only where no table is laid out down: a Visibility row in one
+	// must not be passed over for a table laid out across above it.
+	for _, sp := range spans {
+		for _, t := range d.tables(sp) {
+			if rows, ok := d.across(t); ok {
+				return t, rows, append(seen, rows...), true, true
+			}
+		}
+	}
+	return tplTable{}, nil, seen, false, false
+}
+
+// across reads a metadata table laid out across, a header of field names
+// over one row of values ("| Incident ID | Severity | Start Time |"),
+// as the rows of the table laid out down, each column a row: the header
+// its first cell, the value its second, at the line of the values. It
+// is one only with a single row of values, no more of them than the
+// header has names (more is a table out of line, such as a value with
+// a pipe in it), and a header naming two fields or more, the incident's
+// ID, title or severity among them.
+func (d *tplDoc) across(t tplTable) ([]tplRow, bool) {
+	if len(t.rows) != 1 || len(t.head) < 2 || tplMetaHeads[t.head[0]] {
+		return nil, false
+	}
+	head := tplCells(d.lines[t.at])
+	vals := t.rows[0]
+	if len(vals.cells) > len(head) {
+		return nil, false
+	}
+	rows := make([]tplRow, 0, len(head))
+	fields := map[string]bool{}
+	for c, h := range head {
+		v := ""
+		if c < len(vals.cells) {
+			v = vals.cells[c]
+		}
+		row := tplRow{cells: []string{h, v}, at: vals.at}
+		if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
+			fields[key] = true
+		}
+		rows = append(rows, row)
+	}
+	return rows, len(fields) >= 2 && (fields["id"] || fields["title"] || fields["severity"])
+}
+
+func (f *tplFill) metadata() {
+	r := f.r
+	_, trows, seen, across, ok := f.d.metaTable()
+	if !ok {
 		return
+	}
+	unit := "row" // what messages call a field's place in the table
+	if across {
+		unit = "column"
+	}
+	rows := map[string]tplRow{}
+	var visDups []tplRow // Visibility rows after the first
+	for _, row := range trows {
+		if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
+			if _, dup := rows[key]; !dup {
+				rows[key] = row
+			} else if key == "visibility" {
+				visDups = append(visDups, row)
+			}
+		}
+	}
+	var near []tplNear // rows that look like Visibility
+	for _, row := range seen {
+		if _, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
+			continue
+		}
+		if meant := nearRow(tplCell(row, 0), tplClean(tplCell(row, 1))); meant != "" &&
+			!tplHasPhrase(tplWords(tplCell(row, 0)), []string{"security", "incident"}) { // an answer: see securityAnswer
+			near = append(near, tplNear{row, meant})
+		}
 	}
 	line := func(key string) int { return f.d.line(rows[key].at) }
 	val := func(key string) (string, bool) {
@@ -1143,11 +1167,11 @@ func (f *tplFill) metadata() {
 	}
 	given := r.Visibility // by the front matter, which wins
 	if raw, ok := val("visibility"); ok && r.Visibility == "" {
-		f.visibility(line("visibility"), raw, visDups)
+		f.visibility(line("visibility"), raw, visDups, unit)
 	} else if ok && given == "public" && strings.EqualFold(tplTrimDecor(tplClean(raw)), "internal") {
 		// Except over a row that says internal: the two disagree, and
 		// the report must not be published on the weaker word.
-		r.warn(line("visibility"), "front-matter", "the Visibility row says internal, the front matter public; treated as internal")
+		r.warn(line("visibility"), "front-matter", "the Visibility %s says internal, the front matter public; treated as internal", unit)
 		r.Visibility = "internal"
 	}
 	for _, n := range near {
@@ -1155,7 +1179,7 @@ func (f *tplFill) metadata() {
 			break
 		}
 		l := f.d.line(n.row.at)
-		r.warn(l, "front-matter", "row %q looks like %q, which decides who may read the report; it is not read, and the report is treated as internal", strings.TrimSpace(tplCell(n.row, 0)), n.meant)
+		r.warn(l, "front-matter", "%s %q looks like %q, which decides who may read the report; it is not read, and the report is treated as internal", unit, strings.TrimSpace(tplCell(n.row, 0)), n.meant)
 		r.Visibility = "internal"
 		f.set("visibility", l)
 	}
@@ -1203,7 +1227,9 @@ func (f *tplFill) metadata() {
 // report would take the default visibility, which may be public. The
 // warning stays on the first row, so that import leaves the row where
 // the user can fix it instead of writing the guess to front matter.
-func (f *tplFill) visibility(line int, raw string, dups []tplRow) {
+// unit is what messages call the row: "column" in a table laid out
+// across.
+func (f *tplFill) visibility(line int, raw string, dups []tplRow, unit string) {
 	r := f.r
 	f.found = true
 	v := tplClean(raw)
@@ -1212,7 +1238,7 @@ func (f *tplFill) visibility(line int, raw string, dups []tplRow) {
 		r.warn(line, "placeholder", "visibility: %s is a template placeholder, not a value; treated as internal until it says public or internal", tplShort(v))
 		v = "internal"
 	case tplBlank(v):
-		r.warn(line, "invalid-field", "visibility: the row is blank; treated as internal until it says public or internal")
+		r.warn(line, "invalid-field", "visibility: the %s is blank; treated as internal until it says public or internal", unit)
 		v = "internal"
 	default:
 		v = strings.ToLower(v)
@@ -1222,7 +1248,7 @@ func (f *tplFill) visibility(line int, raw string, dups []tplRow) {
 		if w := strings.ToLower(tplClean(tplCell(row, 1))); w != said {
 			// No line in the message: import compares messages of a
 			// file whose lines it moved.
-			r.warn(line, "invalid-field", "visibility: this row says %s, a later Visibility row %s; treated as internal", tplShort(said), tplShort(w))
+			r.warn(line, "invalid-field", "visibility: this %s says %s, a later Visibility %s %s; treated as internal", unit, tplShort(said), unit, tplShort(w))
 			v = "internal"
 			break
 		}

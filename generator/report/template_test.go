@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -401,7 +402,8 @@ func TestTemplateMetadataAcross(t *testing.T) {
 		id, title  string
 		severity   string
 		visibility string
-		line       int // of id, 0 when not read
+		line       int    // of id, 0 when not read
+		diag       string // in a diagnostic's message
 	}{{
 		name: "in its section",
 		doc: "# Report\n\n## Incident Metadata\n\n| Incident ID | Incident Title | Severity | Start Time | Visibility |\n|---|---|---|---|---|\n" +
@@ -421,11 +423,40 @@ func TestTemplateMetadataAcross(t *testing.T) {
 	}, {
 		name: "outside its section only Field and Value tables are read",
 		doc:  "# Report\n\n## Impact\n\n| Incident ID | Severity |\n|---|---|\n| INC-2025-10-08-005 | P1 |\n" + timeline,
+	}, {
+		name: "a blank Visibility column",
+		doc:  "## Incident Metadata\n\n| Incident ID | Severity | Visibility |\n|---|---|---|\n| INC-2025-10-08-009 | P1 | |\n" + timeline,
+		id:   "INC-2025-10-08-009", severity: "P1", visibility: "internal", line: 5, diag: "visibility: the column is blank",
+	}, {
+		name: "a table laid out down wins, and its blank Visibility row with it",
+		doc: "## Incident Metadata\n\n| Incident ID | Severity | Visibility |\n|---|---|---|\n| INC-2025-10-08-006 | P1 | Public |\n\n" +
+			"| Field | Value |\n|---|---|\n| Visibility | |\n" + timeline,
+		visibility: "internal",
+	}, {
+		name: "a table laid out down elsewhere wins",
+		doc: "## Incident Metadata\n\n| Detected | Resolved |\n|---|---|\n| 2025-10-08 14:10 BZT | 2025-10-08 15:00 BZT |\n\n" +
+			"## Summary\n\n| Field | Value |\n|---|---|\n| Incident ID | INC-2025-10-08-007 |\n| Severity | P3 |\n| Visibility | TBD |\n" + timeline,
+		id: "INC-2025-10-08-007", severity: "P3", visibility: "internal", line: 11,
+	}, {
+		name: "times alone do not name an incident",
+		doc:  "## Root cause: metadata store failover\n\n| Start Time | End Time |\n|---|---|\n| 2025-10-08 14:00 BZT | 2025-10-08 15:00 BZT |\n" + timeline,
+	}, {
+		name: "more values than names is a table out of line",
+		doc:  "## Incident Metadata\n\n| Incident ID | Incident Title |\n|---|---|\n| INC-2025-10-08-008 | A | B |\n" + timeline,
+	}, {
+		name: "one field named twice is one field",
+		doc:  "## Incident Metadata\n\n| Severity | Sev |\n|---|---|\n| P1 | P3 |\n" + timeline,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := parseTemplate(t, "x.md", []byte(tc.doc))
 			if got := r.Lines["id"]; got != tc.line {
 				t.Errorf("id at line %d, want %d", got, tc.line)
+			}
+			if tc.visibility != "" && r.Visibility != tc.visibility {
+				t.Errorf("visibility %q, want %q", r.Visibility, tc.visibility)
+			}
+			if tc.diag != "" && !slices.ContainsFunc(r.Diagnostics, func(d Diagnostic) bool { return strings.Contains(d.Message, tc.diag) }) {
+				t.Errorf("no diagnostic says %q: %+v", tc.diag, r.Diagnostics)
 			}
 			if tc.line == 0 {
 				if r.Lines["severity"] != 0 {
@@ -435,9 +466,6 @@ func TestTemplateMetadataAcross(t *testing.T) {
 			}
 			if r.ID != tc.id || tc.title != "" && r.Title != tc.title || r.Severity != tc.severity {
 				t.Errorf("id %q title %q severity %q, want %q %q %q", r.ID, r.Title, r.Severity, tc.id, tc.title, tc.severity)
-			}
-			if tc.visibility != "" && r.Visibility != tc.visibility {
-				t.Errorf("visibility %q, want %q", r.Visibility, tc.visibility)
 			}
 			if tc.name == "in its section" {
 				sameTime(t, "started", r.Started, time.Date(2025, 10, 8, 14, 0, 0, 0, bzt))
