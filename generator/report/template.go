@@ -1056,7 +1056,14 @@ func (d *tplDoc) metaTable() (t tplTable, rows, seen []tplRow, across, ok bool) 
 	}
 	// Only where no table is laid out down: a Visibility row in one
 	// must not be passed over for a table laid out across above it.
+	// And only under a heading that names the incident's metadata: under
+	// one such as "Metadata of the exposed document", a row of that
+	// document's ID, title and visibility would be taken for the
+	// report's.
 	for _, sp := range spans {
+		if !d.incidentMeta(sp.head) {
+			continue
+		}
 		for _, t := range d.tables(sp) {
 			if rows, ok := d.across(t); ok {
 				return t, rows, append(seen, rows...), true, true
@@ -1066,6 +1073,17 @@ func (d *tplDoc) metaTable() (t tplTable, rows, seen []tplRow, across, ok bool) 
 	return tplTable{}, nil, seen, false, false
 }
 
+// incidentMeta says whether the heading at line at says "Incident
+// Metadata", or "Metadata" and nothing else.
+func (d *tplDoc) incidentMeta(at int) bool {
+	for _, h := range d.heads {
+		if h.at == at {
+			return tplHasPhrase(h.words, []string{"incident", "metadata"}) || len(h.words) == 1 && h.words[0] == "metadata"
+		}
+	}
+	return false
+}
+
 // across reads a metadata table laid out across, a header of field names
 // over one row of values ("| Incident ID | Severity | Start Time |"),
 // as the rows of the table laid out down, each column a row: the header
@@ -1073,7 +1091,7 @@ func (d *tplDoc) metaTable() (t tplTable, rows, seen []tplRow, across, ok bool) 
 // is one only with a single row of values, no more of them than the
 // header has names (more is a table out of line, such as a value with
 // a pipe in it), and a header naming two fields or more, the incident's
-// ID, title or severity among them.
+// ID or severity among them.
 func (d *tplDoc) across(t tplTable) ([]tplRow, bool) {
 	if len(t.rows) != 1 || len(t.head) < 2 || tplMetaHeads[t.head[0]] {
 		return nil, false
@@ -1096,7 +1114,7 @@ func (d *tplDoc) across(t tplTable) ([]tplRow, bool) {
 		}
 		rows = append(rows, row)
 	}
-	return rows, len(fields) >= 2 && (fields["id"] || fields["title"] || fields["severity"])
+	return rows, len(fields) >= 2 && (fields["id"] || fields["severity"])
 }
 
 func (f *tplFill) metadata() {

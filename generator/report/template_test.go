@@ -444,6 +444,18 @@ func TestTemplateMetadataAcross(t *testing.T) {
 		name: "more values than names is a table out of line",
 		doc:  "## Incident Metadata\n\n| Incident ID | Incident Title |\n|---|---|\n| INC-2025-10-08-008 | A | B |\n" + timeline,
 	}, {
+		name: "under a heading that is only Metadata",
+		doc:  "## üìã Metadata\n\n| Incident ID | Severity |\n|---|---|\n| INC-2025-10-08-010 | P2 |\n" + timeline,
+		id:   "INC-2025-10-08-010", severity: "P2", line: 5,
+	}, {
+		name: "another thing's metadata is not the incident's",
+		doc: "# Payroll export leak\n\n### Was this a security incident?\n‚òë Yes  ‚òê No\n\n## Metadata of the exposed document\n\n" +
+			"| Incident ID | Title | Visibility |\n|---|---|---|\n| DOC-7 | Payroll 2025 | Public |\n" + timeline,
+		visibility: "internal",
+	}, {
+		name: "a title and a visibility do not name an incident",
+		doc:  "## Incident Metadata\n\n| Incident Title | Visibility |\n|---|---|\n| Payroll 2025 | Public |\n" + timeline,
+	}, {
 		name: "one field named twice is one field",
 		doc:  "## Incident Metadata\n\n| Severity | Sev |\n|---|---|\n| P1 | P3 |\n" + timeline,
 	}} {
