@@ -359,14 +359,7 @@ func (im *importer) metadata() {
 	if !ok {
 		return
 	}
-	rows := map[string]tplRow{}
-	for _, row := range trows {
-		if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
-			if _, dup := rows[key]; !dup {
-				rows[key] = row
-			}
-		}
-	}
+	rows, _ := metaFields(trows)
 	type field struct {
 		key string
 		val *yaml.Node // nil: the template gave nothing

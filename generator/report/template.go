@@ -1117,6 +1117,23 @@ func (d *tplDoc) across(t tplTable) ([]tplRow, bool) {
 	return rows, len(fields) >= 2 && (fields["id"] || fields["severity"])
 }
 
+// metaFields maps the front-matter key each of a metadata table's rows
+// names to the first row naming it; visDups are the Visibility rows
+// after the first.
+func metaFields(rows []tplRow) (first map[string]tplRow, visDups []tplRow) {
+	first = map[string]tplRow{}
+	for _, row := range rows {
+		if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
+			if _, dup := first[key]; !dup {
+				first[key] = row
+			} else if key == "visibility" {
+				visDups = append(visDups, row)
+			}
+		}
+	}
+	return first, visDups
+}
+
 func (f *tplFill) metadata() {
 	r := f.r
 	_, trows, seen, across, ok := f.d.metaTable()
@@ -1127,17 +1144,7 @@ func (f *tplFill) metadata() {
 	if across {
 		unit = "column"
 	}
-	rows := map[string]tplRow{}
-	var visDups []tplRow // Visibility rows after the first
-	for _, row := range trows {
-		if key, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
-			if _, dup := rows[key]; !dup {
-				rows[key] = row
-			} else if key == "visibility" {
-				visDups = append(visDups, row)
-			}
-		}
-	}
+	rows, visDups := metaFields(trows)
 	var near []tplNear // rows that look like Visibility
 	for _, row := range seen {
 		if _, ok := tplMetaRows[tplKey(tplCell(row, 0))]; ok {
