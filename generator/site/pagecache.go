@@ -385,16 +385,15 @@ func keyEntries(site [32]byte, entries []*Entry, workers int) {
 // theme's own (stock false), which may show any of it, the build time to
 // the second and the years are in it too.
 func (c *PageCache) siteKey(in Input, today time.Time, years []int, stock bool) [32]byte {
-	h := sha256.New()
-	str := func(s string) { writeStr(h, s) }
-	str(c.Program)
-	str("report-page/1")
+	h := newKeyHash()
+	h.str(c.Program)
+	h.str("report-page/1")
 	cfg, _ := json.Marshal(in.Config)
-	h.Write(cfg)
-	str(Day(today))
-	str(Day(in.Now))
+	h.bytes(cfg)
+	h.str(Day(today))
+	h.str(Day(in.Now))
 	if in.Public {
-		str("public")
+		h.str("public")
 	}
 	// The theme's layouts: a page renders through all of them.
 	var names []string
@@ -407,116 +406,98 @@ func (c *PageCache) siteKey(in Input, today time.Time, years []int, stock bool) 
 	sort.Strings(names)
 	for _, n := range names {
 		b, _ := fs.ReadFile(in.Theme, n)
-		str(n)
-		str(string(b))
+		h.str(n)
+		h.str(string(b))
 	}
 	if !stock {
-		str(in.Now.Format(time.RFC3339Nano))
+		h.str(in.Now.Format(time.RFC3339Nano))
 		for _, y := range years {
-			writeInt(h, int64(y))
+			h.int(int64(y))
 		}
 	}
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
+	return h.sum()
 }
 
 // pageKey digests what one report page shows beyond its file's bytes.
 func pageKey(site [32]byte, e *Entry) [32]byte {
-	h := sha256.New()
-	h.Write(site[:])
-	h.Write(e.Sum[:])
-	str := func(s string) { writeStr(h, s) }
-	tm := func(t time.Time) {
-		_, off := t.Zone()
-		writeInt(h, t.UnixNano())
-		writeInt(h, int64(off))
-	}
-	str(e.URL)
-	str(e.Path) // the edit link and diagnostics name the file
+	h := newKeyHash()
+	h.bytes(site[:])
+	h.bytes(e.Sum[:])
+	h.str(e.URL)
+	h.str(e.Path) // the edit link and diagnostics name the file
 	if g := e.Git; g != nil {
-		str("git")
-		tm(g.Created)
-		tm(g.Updated)
-		writeInt(h, int64(g.Revisions))
+		h.str("git")
+		h.time(g.Created)
+		h.time(g.Updated)
+		h.int(int64(g.Revisions))
 		for _, a := range g.Authors {
-			str(a)
+			h.str(a)
 		}
-		str("")
+		h.str("")
 		for _, b := range []bool{g.Uncommitted, g.Modified, g.Shallow} {
 			if b {
-				str("1")
+				h.str("1")
 			} else {
-				str("0")
+				h.str("0")
 			}
 		}
 		for _, r := range g.History {
-			str(r.Commit)
-			tm(r.Date)
-			str(r.Author)
-			str(r.Subject)
+			h.str(r.Commit)
+			h.time(r.Date)
+			h.str(r.Author)
+			h.str(r.Subject)
 		}
 	}
-	str("closed")
+	h.str("closed")
 	for _, a := range e.ActionItems {
-		tm(a.Closed)
+		h.time(a.Closed)
 	}
-	str("diagnostics")
+	h.str("diagnostics")
 	for _, d := range e.Diagnostics {
-		str(d.Path)
-		writeInt(h, int64(d.Line))
-		str(d.Severity)
-		str(d.Rule)
-		str(d.Message)
+		h.str(d.Path)
+		h.int(int64(d.Line))
+		h.str(d.Severity)
+		h.str(d.Rule)
+		h.str(d.Message)
 	}
 	for _, ls := range [][]Link{e.RelatedLinks, e.ReferredBy} {
-		str("links")
+		h.str("links")
 		for _, l := range ls {
-			str(l.Title)
-			str(l.URL)
+			h.str(l.Title)
+			h.str(l.URL)
 			if l.Missing {
-				str("missing")
+				h.str("missing")
 			}
 		}
 	}
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
+	return h.sum()
 }
 
 // actionsDigest digests what the action-item pages and exports show
 // beyond the site: every item, with its report's ID, title, page and
 // the dates its days to close count from.
 func actionsDigest(site [32]byte, entries []*Entry) [32]byte {
-	h := sha256.New()
-	h.Write(site[:])
-	str := func(s string) { writeStr(h, s) }
-	tm := func(t time.Time) {
-		_, off := t.Zone()
-		writeInt(h, t.UnixNano())
-		writeInt(h, int64(off))
-	}
+	h := newKeyHash()
+	h.bytes(site[:])
 	for _, e := range entries {
 		if len(e.ActionItems) == 0 {
 			continue
 		}
-		str(e.ID)
-		str(e.URL)
-		str(e.Title)
-		tm(e.Started)
-		tm(e.Resolved)
-		writeInt(h, int64(len(e.ActionItems)))
+		h.str(e.ID)
+		h.str(e.URL)
+		h.str(e.Title)
+		h.time(e.Started)
+		h.time(e.Resolved)
+		h.int(int64(len(e.ActionItems)))
 		for _, a := range e.ActionItems {
 			for _, s := range []string{a.Title, a.Owner, a.Status, a.Priority, a.Link} {
-				str(s)
+				h.str(s)
 			}
-			tm(a.Due)
-			tm(a.Closed)
+			h.time(a.Due)
+			h.time(a.Closed)
 		}
 	}
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
+	return h.sum()
 }
 
 // listKey is the key of the page rel that lists es (an incidents table,
@@ -525,46 +506,76 @@ func actionsDigest(site [32]byte, entries []*Entry) [32]byte {
 // offer. ok is false when a report has no digest of its file to key
 // the list by.
 func listKey(site [32]byte, info *Info, rel string, es []*Entry) (key [32]byte, ok bool) {
-	h := sha256.New()
-	h.Write(site[:])
-	writeStr(h, rel)
+	h := newKeyHash()
+	h.bytes(site[:])
+	h.str(rel)
 	for _, y := range info.Years {
-		writeInt(h, int64(y))
+		h.int(int64(y))
 	}
 	for _, s := range info.Severities {
-		writeStr(h, s)
+		h.str(s)
 	}
-	writeInt(h, int64(len(es)))
+	h.int(int64(len(es)))
 	for _, e := range es {
 		if e.Sum == ([32]byte{}) {
 			return key, false
 		}
-		h.Write(e.key[:])
+		h.bytes(e.key[:])
 	}
-	h.Sum(key[:0])
-	return key, true
+	return h.sum(), true
 }
 
 // fileKey is the key of one file made from a digest of its inputs.
 func fileKey(inputs [32]byte, rel, extra string) [32]byte {
-	h := sha256.New()
-	h.Write(inputs[:])
-	writeStr(h, rel)
-	writeStr(h, extra)
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
+	h := newKeyHash()
+	h.bytes(inputs[:])
+	h.str(rel)
+	h.str(extra)
+	return h.sum()
 }
 
-func writeStr(h hash.Hash, s string) {
-	writeInt(h, int64(len(s)))
-	h.Write([]byte(s))
+// keyHash is the SHA-256 of what a key is made of: each string after its
+// length, each number in 8 bytes. The pieces are gathered in a buffer and
+// hashed a block at a time: written to the hash one by one, each string
+// was a copy on the heap and each piece a call through an interface,
+// several hundred for a report with a long history, on every build.
+type keyHash struct {
+	h hash.Hash
+	b []byte
 }
 
-func writeInt(h hash.Hash, n int64) {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], uint64(n))
-	h.Write(b[:])
+func newKeyHash() *keyHash { return &keyHash{h: sha256.New(), b: make([]byte, 0, 1024)} }
+
+func (k *keyHash) bytes(p []byte) {
+	k.b = append(k.b, p...)
+	if len(k.b) >= 32<<10 {
+		k.h.Write(k.b)
+		k.b = k.b[:0]
+	}
+}
+
+func (k *keyHash) str(s string) {
+	k.int(int64(len(s)))
+	k.b = append(k.b, s...)
+	if len(k.b) >= 32<<10 {
+		k.h.Write(k.b)
+		k.b = k.b[:0]
+	}
+}
+
+func (k *keyHash) int(n int64) { k.b = binary.LittleEndian.AppendUint64(k.b, uint64(n)) }
+
+// time adds an instant and its zone's offset.
+func (k *keyHash) time(t time.Time) {
+	_, off := t.Zone()
+	k.int(t.UnixNano())
+	k.int(int64(off))
+}
+
+func (k *keyHash) sum() (key [32]byte) {
+	k.h.Write(k.b)
+	k.h.Sum(key[:0])
+	return key
 }
 
 // reuse keeps or copies e's page and the files beside it when a record
