@@ -668,8 +668,10 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 				pub = append(pub, r)
 			}
 		}
-		folders.Go(func() { site.MakeFolders(tmp, pub, made) })
-		early.Go(func() { before, listErr = site.Files(tmp) })
+		// The folders are made once listed: most are there already.
+		listed := make(chan struct{})
+		early.Go(func() { defer close(listed); before, listErr = site.Files(tmp, made) })
+		folders.Go(func() { <-listed; site.MakeFolders(tmp, pub, made) })
 		early.Go(func() {
 			if pageFile = cfg.pageFile(); pageFile == "" {
 				return

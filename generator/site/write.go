@@ -291,17 +291,24 @@ func Discard(tmp, out string) {
 // to it) before a build renders into it: Publish removes those the build
 // did not write or keep. Listing tens of thousands of folders takes a
 // good part of a rebuild, so a build lists them while it still reads the
-// reports, on a core that would otherwise wait.
-func Files(tmp string) ([]string, error) {
+// reports, on a core that would otherwise wait. The folders found, real
+// ones and not links to one, go into known (nil for none), so that the
+// build need not look at each of them again before writing into it.
+func Files(tmp string, known *Folders) ([]string, error) {
+	tmp = filepath.Clean(tmp)
 	var files []string
 	err := filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(tmp, p)
-			files = append(files, filepath.ToSlash(rel))
+		if d.IsDir() {
+			if known != nil && p != tmp {
+				known.known.LoadOrStore(p, false)
+			}
+			return nil
 		}
+		rel, _ := filepath.Rel(tmp, p)
+		files = append(files, filepath.ToSlash(rel))
 		return nil
 	})
 	if err != nil {
