@@ -230,6 +230,50 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
+// BenchmarkRebuild is a build after one new commit, as after a pull
+// request that edits a report: the corpus built once, then each time one
+// report edited and committed, and the site built again with the caches
+// of the build before (HINDSIGHT_BENCH_REPORTS changes the size). The
+// corpus's commits are taken back at the end.
+func BenchmarkRebuild(b *testing.B) {
+	_, cfg := benchConfig(b)
+	root := cfg.Site.Root
+	git := func(args ...string) string {
+		b.Helper()
+		out, err := exec.Command("git", append([]string{"-C", root, "-c", "user.name=Bench", "-c", "user.email=bench@example.com"}, args...)...).Output()
+		if err != nil {
+			b.Fatalf("git %s: %v", strings.Join(args, " "), err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	head := git("rev-parse", "HEAD")
+	b.Cleanup(func() { git("reset", "-q", "--hard", head) })
+	file := filepath.Join(root, filepath.FromSlash(strings.SplitN(git("ls-files", "docs/incident-reports/*.md"), "\n", 2)[0]))
+	if _, err := Build(context.Background(), cfg); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, err = f.WriteString("\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		git("commit", "-qam", "bench: one more commit")
+		b.StartTimer()
+		if _, err := Build(context.Background(), cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkPreview is what the preview server does when a report of the
 // benchmark corpus is saved: it renders that report's page into the
 // built site (HINDSIGHT_BENCH_REPORTS changes the size).

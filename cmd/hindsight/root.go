@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,7 @@ type env struct {
 // globalOptions are the flags every command shares.
 type globalOptions struct {
 	configPath string
+	cpuProfile string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -49,13 +51,45 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, dir: dir, getenv: os.Getenv}
-	root := newRootCmd(e)
+	g := &globalOptions{}
+	root := newRootCmd(e, g)
 	root.SetArgs(args)
-	return root.ExecuteContext(ctx)
+	var stop func() error
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) (err error) {
+		stop, err = startProfile(g.cpuProfile)
+		return err
+	}
+	err = root.ExecuteContext(ctx)
+	if stop != nil {
+		if perr := stop(); err == nil && perr != nil {
+			err = fmt.Errorf("--cpuprofile: %w", perr)
+		}
+	}
+	return err
 }
 
-func newRootCmd(e *env) *cobra.Command {
-	g := &globalOptions{}
+// startProfile writes a CPU profile of the command to file, if one is
+// named, until stop; scripts/pgo.sh makes the compiler's profile
+// (cmd/hindsight/default.pgo) of such profiles.
+func startProfile(file string) (stop func() error, err error) {
+	if file == "" {
+		return nil, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
+}
+
+func newRootCmd(e *env, g *globalOptions) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "hindsight",
 		Short: "Static site generator for post-incident reports",
@@ -76,6 +110,8 @@ dashboards, incident metrics, feeds and data exports.`,
 	root.SetErr(e.stderr)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &usageError{err} })
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "config file (default: hindsight.yaml found upwards from here)")
+	root.PersistentFlags().StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile of the command to this file")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
 	root.AddCommand(newBuildCmd(e, g), newServeCmd(e, g), newActionsCmd(e, g))
 	root.AddCommand(newNewCmd(e, g), newInitCmd(e, g))
 	root.AddCommand(newCheckCmd(e, g), newImportCmd(e, g))
