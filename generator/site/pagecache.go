@@ -548,15 +548,18 @@ func newKeyHash() *keyHash { return &keyHash{h: sha256.New(), b: make([]byte, 0,
 
 func (k *keyHash) bytes(p []byte) {
 	k.b = append(k.b, p...)
-	if len(k.b) >= 32<<10 {
-		k.h.Write(k.b)
-		k.b = k.b[:0]
-	}
+	k.spill()
 }
 
 func (k *keyHash) str(s string) {
 	k.int(int64(len(s)))
 	k.b = append(k.b, s...)
+	k.spill()
+}
+
+// spill hashes what the buffer holds once it is 32 KB: a key over every
+// action item of a site would otherwise be gathered whole.
+func (k *keyHash) spill() {
 	if len(k.b) >= 32<<10 {
 		k.h.Write(k.b)
 		k.b = k.b[:0]
